@@ -1,0 +1,175 @@
+import { UNKNOWN, type Answer } from './answer';
+import type { AnyTask } from './task';
+
+/** Who answered a node of a decomposition tree. */
+export type AnsweredBy = 'lookup' | 'overseer' | 'model';
+
+export interface TraceNode {
+  /** The question as the task represents it (JSON-safe). */
+  question: unknown;
+  key: string;
+  text: string;
+  by: AnsweredBy;
+  answer: Answer;
+  answerText: string;
+  /** Depth class (0 for a primitive question). */
+  depth: number;
+  children: TraceNode[];
+}
+
+/** Runs H to completion on `q`, answering each subquestion with `answerSub`. */
+export function runOverseer(
+  task: AnyTask,
+  ctx: unknown,
+  q: unknown,
+  answerSub: (sub: unknown) => Answer,
+): Answer {
+  const steps = task.overseer(ctx, q);
+  let step = steps.next(UNKNOWN);
+  while (!step.done) step = steps.next(answerSub(step.value));
+  return step.value;
+}
+
+/**
+ * HCH: H answering every subquestion by recursing into H, down to lookups. Memoised per
+ * context, so it stays cheap even where the tree is exponential (union find).
+ */
+export function hch(task: AnyTask, ctx: unknown, q: unknown, memo = new Map<string, Answer>()): Answer {
+  if (task.isPrimitive(q)) return task.lookup(ctx, q);
+  const key = task.questionKey(q);
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const answer = runOverseer(task, ctx, q, (sub) => hch(task, ctx, sub, memo));
+  memo.set(key, answer);
+  return answer;
+}
+
+function leaf(task: AnyTask, ctx: unknown, q: unknown, by: AnsweredBy, answer: Answer): TraceNode {
+  return {
+    question: task.questionJson(q),
+    key: task.questionKey(q),
+    text: task.questionText(q),
+    by,
+    answer,
+    answerText: task.answerText(answer),
+    depth: task.isPrimitive(q) ? 0 : task.depth(ctx, q),
+    children: [],
+  };
+}
+
+/**
+ * The full recursion of `q` as a tree, down to lookups. `maxNodes` bounds the work: past it,
+ * non-primitive nodes are answered by HCH without expanding their children (their `children`
+ * stay empty), so a caller can expand them later with another call.
+ */
+export function fullRecursion(
+  task: AnyTask,
+  ctx: unknown,
+  q: unknown,
+  maxNodes = Infinity,
+): TraceNode {
+  let budget = maxNodes;
+  const memo = new Map<string, Answer>();
+  const build = (question: unknown): TraceNode => {
+    budget--;
+    if (task.isPrimitive(question)) return leaf(task, ctx, question, 'lookup', task.lookup(ctx, question));
+    if (budget < 0) return leaf(task, ctx, question, 'overseer', hch(task, ctx, question, memo));
+    const node = leaf(task, ctx, question, 'overseer', UNKNOWN);
+    node.answer = runOverseer(task, ctx, question, (sub) => {
+      const child = build(sub);
+      node.children.push(child);
+      return child.answer;
+    });
+    node.answerText = task.answerText(node.answer);
+    return node;
+  };
+  return build(q);
+}
+
+/** Amp(X) on one question: H one level, each non-primitive subquestion answered by `model`. */
+export function amplify(
+  task: AnyTask,
+  ctx: unknown,
+  q: unknown,
+  model: (ctx: unknown, sub: unknown) => Answer,
+): Answer {
+  return runOverseer(task, ctx, q, (sub) => (task.isPrimitive(sub) ? task.lookup(ctx, sub) : model(ctx, sub)));
+}
+
+/** Amp(X) as a trace: the overseer at the top, lookups and the model's answers below. */
+export function amplifiedTrace(
+  task: AnyTask,
+  ctx: unknown,
+  q: unknown,
+  model: (ctx: unknown, sub: unknown) => Answer,
+): TraceNode {
+  const root = leaf(task, ctx, q, 'overseer', UNKNOWN);
+  root.answer = runOverseer(task, ctx, q, (sub) => {
+    const child = task.isPrimitive(sub)
+      ? leaf(task, ctx, sub, 'lookup', task.lookup(ctx, sub))
+      : leaf(task, ctx, sub, 'model', model(ctx, sub));
+    root.children.push(child);
+    return child.answer;
+  });
+  root.answerText = task.answerText(root.answer);
+  return root;
+}
+
+export interface WaveItem {
+  ctx: unknown;
+  question: unknown;
+}
+
+export interface WaveResult {
+  answers: Answer[];
+  /** H decompositions run (one per amplified question). */
+  overseerCalls: number;
+  /** Calls made to the batch answerer. */
+  waves: number;
+  /** Subquestions sent to the model in all. */
+  modelQueries: number;
+}
+
+/**
+ * Amp(X) for a batch, in waves: every question's first pending non-primitive subquestion goes
+ * to the model in one call, then the next ones…, never one call per subquestion. Lookups are
+ * answered in place. `answerBatch` returns one answer per item, in order.
+ */
+export async function amplifyInWaves(
+  task: AnyTask,
+  items: readonly WaveItem[],
+  answerBatch: (batch: WaveItem[]) => Answer[] | Promise<Answer[]>,
+): Promise<WaveResult> {
+  const answers: Answer[] = new Array(items.length).fill(UNKNOWN);
+  const runs = items.map((item) => task.overseer(item.ctx, item.question));
+  // Each run's subquestion waiting for the model, or null when finished.
+  const pending: (unknown | null)[] = new Array(items.length).fill(null);
+  let waves = 0;
+  let modelQueries = 0;
+
+  const advance = (i: number, input: Answer): void => {
+    const run = runs[i]!;
+    const ctx = items[i]!.ctx;
+    let step = run.next(input);
+    while (!step.done && task.isPrimitive(step.value)) step = run.next(task.lookup(ctx, step.value));
+    if (step.done) {
+      answers[i] = step.value;
+      pending[i] = null;
+    } else pending[i] = step.value;
+  };
+
+  for (let i = 0; i < items.length; i++) advance(i, UNKNOWN);
+  for (;;) {
+    const open: number[] = [];
+    for (let i = 0; i < items.length; i++) if (pending[i] !== null) open.push(i);
+    if (open.length === 0) break;
+    const batch = open.map((i) => ({ ctx: items[i]!.ctx, question: pending[i] }));
+    const got = await answerBatch(batch);
+    if (got.length !== batch.length)
+      throw new Error(`answerBatch returned ${got.length} answers for ${batch.length} questions`);
+    waves++;
+    modelQueries += batch.length;
+    open.forEach((i, j) => advance(i, got[j]!));
+  }
+  return { answers, overseerCalls: items.length, waves, modelQueries };
+}
