@@ -22,8 +22,10 @@ function imports(path: string): { spec: string; typeOnly: boolean }[] {
     found.push({ spec: m[2]!, typeOnly: Boolean(m[1]) });
   for (const m of source.matchAll(/\bexport\s+(type\s+)?[^'"]*?\sfrom\s+['"]([^'"]+)['"]/g))
     found.push({ spec: m[2]!, typeOnly: Boolean(m[1]) });
-  for (const m of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ spec: m[1]!, typeOnly: false });
-  for (const m of source.matchAll(/new\s+URL\(\s*['"]([^'"]+)['"]/g)) found.push({ spec: m[1]!, typeOnly: false });
+  for (const m of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g))
+    found.push({ spec: m[1]!, typeOnly: false });
+  for (const m of source.matchAll(/new\s+URL\(\s*['"]([^'"]+)['"]/g))
+    found.push({ spec: m[1]!, typeOnly: false });
   return found;
 }
 

@@ -62,12 +62,7 @@ function leaf(task: AnyTask, ctx: unknown, q: unknown, by: AnsweredBy, answer: A
  * non-primitive nodes are answered by HCH without expanding their children (their `children`
  * stay empty), so a caller can expand them later with another call.
  */
-export function fullRecursion(
-  task: AnyTask,
-  ctx: unknown,
-  q: unknown,
-  maxNodes = Infinity,
-): TraceNode {
+export function fullRecursion(task: AnyTask, ctx: unknown, q: unknown, maxNodes = Infinity): TraceNode {
   let budget = maxNodes;
   const memo = new Map<string, Answer>();
   const build = (question: unknown): TraceNode => {
@@ -93,7 +88,9 @@ export function amplify(
   q: unknown,
   model: (ctx: unknown, sub: unknown) => Answer,
 ): Answer {
-  return runOverseer(task, ctx, q, (sub) => (task.isPrimitive(sub) ? task.lookup(ctx, sub) : model(ctx, sub)));
+  return runOverseer(task, ctx, q, (sub) =>
+    task.isPrimitive(sub) ? task.lookup(ctx, sub) : model(ctx, sub),
+  );
 }
 
 /** Amp(X) as a trace: the overseer at the top, lookups and the model's answers below. */

@@ -25,7 +25,16 @@ describe('npm run dataset', () => {
         const { solveFromJson } = (await import(`../independent/${taskId}.ts`)) as {
           solveFromJson: (facts: unknown, question: unknown) => unknown;
         };
-        const { stdout, stderr, code } = await dataset(['--task', taskId, '--preset', preset, '--count', '300', '--seed', '5']);
+        const { stdout, stderr, code } = await dataset([
+          '--task',
+          taskId,
+          '--preset',
+          preset,
+          '--count',
+          '300',
+          '--seed',
+          '5',
+        ]);
         expect(stderr).toBe('');
         expect(code).toBe(0);
         const lines = stdout.trimEnd().split('\n');
@@ -61,7 +70,10 @@ describe('npm run dataset', () => {
   });
 
   const bad: [string[], RegExp][] = [
-    [['--task', 'sorting'], /--task must be one of permutation, assignments, wildcard, shortest-path, union-find/],
+    [
+      ['--task', 'sorting'],
+      /--task must be one of permutation, assignments, wildcard, shortest-path, union-find/,
+    ],
     [[], /--task is required/],
     [['--task', 'wildcard', '--count', '-3'], /--count must be an integer from 1 to/],
     [['--task', 'wildcard', '--count', '1e12'], /--count must be an integer from 1 to/],

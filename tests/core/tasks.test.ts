@@ -59,7 +59,8 @@ for (const task of Object.values(TASKS)) {
         const rng = createRng(14);
         const ctx = task.generateContext(rng, params);
         for (let d = 1; d <= task.maxDepth(params); d++)
-          for (let i = 0; i < 5; i++) expect(task.depth(ctx, task.generateQuestion(rng, ctx, params, d))).toBe(d);
+          for (let i = 0; i < 5; i++)
+            expect(task.depth(ctx, task.generateQuestion(rng, ctx, params, d))).toBe(d);
       });
     }
 

@@ -91,8 +91,12 @@ export const permutation: Task<PermutationContext, PermutationQuestion, string> 
   },
   validateContext(ctx, params) {
     const problems: string[] = [];
-    if (ctx.sigma.length !== params.n) problems.push(`σ has ${ctx.sigma.length} entries, expected ${params.n}`);
-    if (new Set(ctx.sigma).size !== ctx.sigma.length || ctx.sigma.some((y) => !(y >= 0 && y < ctx.sigma.length)))
+    if (ctx.sigma.length !== params.n)
+      problems.push(`σ has ${ctx.sigma.length} entries, expected ${params.n}`);
+    if (
+      new Set(ctx.sigma).size !== ctx.sigma.length ||
+      ctx.sigma.some((y) => !(y >= 0 && y < ctx.sigma.length))
+    )
       problems.push('σ is not a bijection');
     return problems;
   },
