@@ -1,0 +1,105 @@
+/**
+ * The typed message protocol between the page and the training worker.
+ *
+ * The page sends Requests, each with a numeric `id`; the worker answers every request with
+ * exactly one Reply carrying the same id (ok with a typed result, or not ok with an error).
+ * Independently, the worker pushes Events (progress, finished rounds, backend, running state,
+ * errors). Everything here is structured-cloneable plain data; no tfjs types cross the boundary.
+ */
+import type { Answer } from '../core/answer';
+import type { RoundMetrics } from '../core/metrics';
+import type { TraceNode } from '../core/recursion';
+import type { PresetName, TaskId } from '../core/task';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendAttempt {
+  backend: BackendName;
+  ok: boolean;
+  reason?: string;
+}
+
+/** What a training session is built from (mirrors src/learn's SessionConfig). */
+export interface TrainConfig {
+  task: TaskId;
+  preset: PresetName;
+  size?: number;
+  seed: number;
+  modelSize?: 'small' | 'medium' | 'large';
+  stepsPerRound?: number;
+  batchSize?: number;
+  learningRate?: number;
+  supervised?: boolean;
+}
+
+/** Page → worker. */
+export type Request =
+  /** Choose a backend (first that starts, in this order) and build a fresh session. */
+  | { id: number; type: 'configure'; config: TrainConfig; backends: BackendName[] }
+  /** Train `rounds` whole rounds (finishing a half-done one counts as one), then stop. */
+  | { id: number; type: 'step'; rounds: number }
+  /** Train until paused, waiting `pauseMs` between rounds. Replies when stopped. */
+  | { id: number; type: 'play'; pauseMs: number }
+  /** Change the wait between rounds while playing. */
+  | { id: number; type: 'speed'; pauseMs: number }
+  /** Stop training as soon as the current small chunk of steps ends (well within a second). */
+  | { id: number; type: 'pause' }
+  /** Throw the model away and start again at round 0 with the same configuration. */
+  | { id: number; type: 'reset' }
+  /**
+   * X's answers to `questions` on one context, and Amp(X)'s trace of `question`
+   * (H one level, X below), both with the current X.
+   */
+  | { id: number; type: 'sample'; ctx: unknown; question: unknown; questions: unknown[] };
+
+export type RequestType = Request['type'];
+
+export interface TrainingState {
+  round: number;
+  stepInRound: number;
+  stepsPerRound: number;
+  running: boolean;
+  tensors: number;
+}
+
+/** The result each request type replies with. */
+export interface ResultMap {
+  configure: { backend: BackendName; attempts: BackendAttempt[] } & TrainingState;
+  /** Why a step/play run ended. */
+  step: { stopped: 'done' | 'paused' | 'reset' } & TrainingState;
+  play: { stopped: 'paused' | 'reset' } & TrainingState;
+  speed: TrainingState;
+  pause: TrainingState;
+  reset: TrainingState;
+  sample: { answers: Answer[]; amplified: TraceNode };
+}
+
+export type Reply =
+  | { type: 'reply'; id: number; ok: true; result: ResultMap[RequestType] }
+  | { type: 'reply'; id: number; ok: false; error: string };
+
+/** Worker → page, unprompted. */
+export type WorkerEvent =
+  | { type: 'backend'; backend: BackendName; attempts: BackendAttempt[] }
+  | ({ type: 'progress'; elapsedInRound: number } & TrainingState)
+  | { type: 'round'; metrics: RoundMetrics; tensors: number }
+  | ({ type: 'running' } & TrainingState)
+  /**
+   * Something went wrong. Not fatal: the request failed but the worker is fine. Fatal: the
+   * worker cannot continue (device lost, context lost, a training error); the page restarts it.
+   * `lostBackend` names a backend that died, so a restart skips it.
+   */
+  | { type: 'error'; message: string; fatal: boolean; lostBackend?: BackendName };
+
+export type FromWorker = Reply | WorkerEvent;
+
+/** The backend order to try: the asked-for one first, then the usual order without it. */
+export function backendPreference(
+  asked: BackendName | 'auto',
+  skip: readonly BackendName[] = [],
+): BackendName[] {
+  const order = asked === 'auto' ? [...BACKEND_ORDER] : [asked, ...BACKEND_ORDER.filter((b) => b !== asked)];
+  const kept = order.filter((b) => !skip.includes(b));
+  return kept.length > 0 ? kept : ['cpu'];
+}

@@ -1,0 +1,351 @@
+/// <reference lib="webworker" />
+/**
+ * The Web Worker that owns all tfjs work: it chooses a backend, builds a TrainingSession,
+ * trains it in small chunks of steps (checking for messages between chunks, so Pause lands
+ * within a second even mid-round), and answers questions with the current model X.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { UNKNOWN, type Answer } from '../core/answer';
+import type { TraceNode } from '../core/recursion';
+import { getTask } from '../core/tasks';
+import { chooseBackend } from '../learn/backend';
+import { TrainingSession } from '../learn/session';
+import type {
+  BackendAttempt,
+  BackendName,
+  FromWorker,
+  Request,
+  RequestType,
+  ResultMap,
+  TrainConfig,
+  TrainingState,
+  WorkerEvent,
+} from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+// The wasm binaries are bundled by Vite and served from this site (no network at run time).
+// Hashed file names, so a per-file map rather than a folder prefix.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': new URL(wasmPlain, import.meta.url).href,
+  'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, import.meta.url).href,
+  'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, import.meta.url).href,
+});
+
+/** Aim for chunks of this many ms: short enough to pause quickly, long enough to be efficient. */
+const CHUNK_TARGET_MS = 120;
+
+let session: TrainingSession | undefined;
+let config: TrainConfig | undefined;
+let backend: BackendName | undefined;
+let stepInRound = 0;
+let stepsPerRound = 0;
+let roundStartedAt = 0;
+let chunkSteps = 1;
+/** Training run in progress: how many more rounds to finish (Infinity while playing). */
+let run: { roundsLeft: number; pauseMs: number; stop?: 'paused' | 'reset' } | undefined;
+let dead = false;
+
+const post = (msg: FromWorker): void => scope.postMessage(msg);
+const emit = (event: WorkerEvent): void => post(event);
+
+/** Runs session work one piece at a time (a training chunk, a batch of answers). */
+let lock: Promise<unknown> = Promise.resolve();
+function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  const next = lock.then(work, work);
+  lock = next.catch(() => undefined);
+  return next;
+}
+
+/** Yields to the event loop so queued messages (pause, sample requests) are handled. */
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function yieldNow(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function state(): TrainingState {
+  return {
+    round: session?.round ?? 0,
+    stepInRound,
+    stepsPerRound,
+    running: run !== undefined,
+    tensors: tf.memory().numTensors,
+  };
+}
+
+function fatal(message: string, lostBackend?: BackendName): void {
+  if (dead) return;
+  dead = true;
+  if (run) run.stop = 'paused';
+  emit({ type: 'error', message, fatal: true, lostBackend });
+}
+
+/** Device lost (WebGPU) and context lost (WebGL) end this worker; the page restarts it. */
+function watchDevice(name: BackendName): void {
+  try {
+    const b = tf.backend() as unknown as {
+      device?: { lost?: Promise<{ message?: string; reason?: string }> };
+      gpgpu?: { gl?: { canvas?: EventTarget } };
+    };
+    if (name === 'webgpu' && b.device?.lost)
+      void b.device.lost.then((info) =>
+        fatal(
+          `The WebGPU device was lost (${info?.reason ?? 'unknown'}: ${info?.message ?? 'no message'}).`,
+          'webgpu',
+        ),
+      );
+    const canvas = b.gpgpu?.gl?.canvas;
+    if (name === 'webgl' && canvas && 'addEventListener' in canvas)
+      canvas.addEventListener('webglcontextlost', () => fatal('The WebGL context was lost.', 'webgl'));
+  } catch {
+    // Watching is best effort.
+  }
+}
+
+/**
+ * The first backend in `preference` that starts. WebGPU is tried here directly (this bundle
+ * registers it with a static import); every other backend goes through src/learn's chooser.
+ */
+async function pickBackend(
+  preference: BackendName[],
+): Promise<{ backend: BackendName; attempts: BackendAttempt[] }> {
+  const attempts: BackendAttempt[] = [];
+  for (const b of preference) {
+    if (b === 'webgpu') {
+      try {
+        if (!(navigator as unknown as { gpu?: unknown }).gpu)
+          throw new Error('WebGPU is not available here (navigator.gpu is missing)');
+        const ok = await tf.setBackend('webgpu');
+        await tf.ready();
+        if (ok && tf.getBackend() === 'webgpu') {
+          attempts.push({ backend: b, ok: true });
+          return { backend: b, attempts };
+        }
+        attempts.push({ backend: b, ok: false, reason: 'no WebGPU adapter or device' });
+      } catch (err) {
+        attempts.push({ backend: b, ok: false, reason: message(err) });
+      }
+      continue;
+    }
+    try {
+      const choice = await chooseBackend([b]);
+      attempts.push(...choice.attempts);
+      return { backend: choice.backend, attempts };
+    } catch (err) {
+      // chooseBackend throws when its only candidate fails; its message says why.
+      attempts.push({ backend: b, ok: false, reason: message(err) });
+    }
+  }
+  throw new Error(`no backend could start (${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')})`);
+}
+
+async function buildSession(): Promise<void> {
+  if (!config) throw new Error('not configured');
+  session?.dispose();
+  session = undefined;
+  stepInRound = 0;
+  stepsPerRound = config.stepsPerRound ?? 0;
+  chunkSteps = 1;
+  session = await TrainingSession.create({ ...config });
+}
+
+/** Trains until the run's rounds are done or it is stopped. */
+async function trainLoop(): Promise<'done' | 'paused' | 'reset'> {
+  while (run && !run.stop && run.roundsLeft > 0 && !dead) {
+    const s = session;
+    if (!s) throw new Error('no session');
+    const t0 = performance.now();
+    if (stepInRound === 0) roundStartedAt = t0;
+    const result = await exclusive(() => s.train(chunkSteps));
+    const elapsed = performance.now() - t0;
+    stepInRound = result.stepInRound;
+    stepsPerRound = result.stepsPerRound;
+    if (result.finished) {
+      stepInRound = 0;
+      run.roundsLeft -= 1;
+      emit({ type: 'round', metrics: result.finished, tensors: tf.memory().numTensors });
+    } else {
+      // Adapt the chunk so each takes about CHUNK_TARGET_MS.
+      const perStep = elapsed / Math.max(1, chunkSteps);
+      chunkSteps = Math.max(1, Math.min(200, Math.round(CHUNK_TARGET_MS / Math.max(perStep, 0.05))));
+    }
+    emit({ type: 'progress', elapsedInRound: performance.now() - roundStartedAt, ...state() });
+    await yieldNow();
+    if (result.finished && run && !run.stop && run.roundsLeft > 0 && run.pauseMs > 0) {
+      // Wait between rounds while playing, still responsive to pause.
+      const until = performance.now() + run.pauseMs;
+      while (run && !run.stop && performance.now() < until)
+        await sleep(Math.min(50, until - performance.now()));
+    }
+  }
+  return run?.stop ?? 'done';
+}
+
+let runPromise: Promise<'done' | 'paused' | 'reset'> | undefined;
+
+async function startRun(roundsLeft: number, pauseMs: number): Promise<'done' | 'paused' | 'reset'> {
+  if (runPromise) {
+    // Already running: stop the current run first, then start this one.
+    if (run) run.stop = 'paused';
+    await runPromise;
+  }
+  run = { roundsLeft, pauseMs };
+  emit({ type: 'running', ...state() });
+  const p = trainLoop().catch((err: unknown) => {
+    fatal(
+      `Training failed: ${message(err)}`,
+      backend === 'webgpu' || backend === 'webgl' ? backend : undefined,
+    );
+    return 'paused' as const;
+  });
+  runPromise = p;
+  const stopped = await p;
+  if (runPromise === p) runPromise = undefined;
+  run = undefined;
+  emit({ type: 'running', ...state() });
+  return stopped;
+}
+
+async function stopRun(reason: 'paused' | 'reset'): Promise<void> {
+  if (run) run.stop = reason;
+  if (runPromise) await runPromise;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Amp(X)'s trace of q: H one level, each non-primitive subquestion answered by X. */
+async function amplifiedTrace(
+  s: TrainingSession,
+  taskId: string,
+  ctx: unknown,
+  q: unknown,
+): Promise<TraceNode> {
+  const task = getTask(taskId);
+  if (!task) throw new Error(`unknown task ${taskId}`);
+  const node = (question: unknown, by: TraceNode['by'], answer: Answer): TraceNode => ({
+    question: task.questionJson(question),
+    key: task.questionKey(question),
+    text: task.questionText(question),
+    by,
+    answer,
+    answerText: task.answerText(answer),
+    depth: task.isPrimitive(question) ? 0 : task.depth(ctx, question),
+    children: [],
+  });
+  const root = node(q, 'overseer', UNKNOWN);
+  const steps = task.overseer(ctx, q);
+  let step = steps.next(UNKNOWN);
+  while (!step.done) {
+    const sub = step.value;
+    let child: TraceNode;
+    if (task.isPrimitive(sub)) child = node(sub, 'lookup', task.lookup(ctx, sub) as Answer);
+    else {
+      const [a] = await s.answer(ctx, [sub]);
+      child = node(sub, 'model', a ?? UNKNOWN);
+    }
+    root.children.push(child);
+    step = steps.next(child.answer);
+  }
+  root.answer = step.value;
+  root.answerText = task.answerText(root.answer);
+  return root;
+}
+
+async function handle(req: Request): Promise<ResultMap[RequestType]> {
+  switch (req.type) {
+    case 'configure': {
+      await stopRun('reset');
+      const choice = await pickBackend(req.backends);
+      backend = choice.backend;
+      watchDevice(choice.backend);
+      emit({ type: 'backend', backend: choice.backend, attempts: choice.attempts });
+      config = req.config;
+      await exclusive(buildSession);
+      return { backend: choice.backend, attempts: choice.attempts, ...state() };
+    }
+    case 'step': {
+      const stopped = await startRun(Math.max(1, Math.floor(req.rounds)), 0);
+      return { stopped, ...state() };
+    }
+    case 'play': {
+      const stopped = await startRun(Infinity, Math.max(0, req.pauseMs));
+      return { stopped: stopped === 'done' ? 'paused' : stopped, ...state() };
+    }
+    case 'speed':
+      if (run) run.pauseMs = Math.max(0, req.pauseMs);
+      return state();
+    case 'pause':
+      await stopRun('paused');
+      return state();
+    case 'reset':
+      await stopRun('reset');
+      await exclusive(buildSession);
+      return state();
+    case 'sample': {
+      const s = session;
+      if (!s || !config) throw new Error('not configured');
+      const taskId = config.task;
+      return exclusive(async () => ({
+        answers: req.questions.length > 0 ? await s.answer(req.ctx, req.questions) : [],
+        amplified: await amplifiedTrace(s, taskId, req.ctx, req.question),
+      }));
+    }
+  }
+}
+
+scope.onmessage = (event: MessageEvent<Request>) => {
+  const req = event.data;
+  if (dead) {
+    post({ type: 'reply', id: req.id, ok: false, error: 'the worker has stopped after a fatal error' });
+    return;
+  }
+  handle(req).then(
+    (result) => post({ type: 'reply', id: req.id, ok: true, result }),
+    (err: unknown) => {
+      post({ type: 'reply', id: req.id, ok: false, error: message(err) });
+      // A failed configure or reset leaves no usable session: that is fatal.
+      if (req.type === 'configure' || req.type === 'reset') fatal(message(err));
+    },
+  );
+};
+
+/**
+ * For browser tests: simulate losing the GPU (WebGPU device destroyed, WebGL context lost), the
+ * way a driver reset would. Reachable only from a debugger or Playwright's worker.evaluate.
+ */
+(scope as unknown as { amplabTest: unknown }).amplabTest = {
+  backend: () => tf.getBackend(),
+  loseGpu(): boolean {
+    const b = tf.backend() as unknown as {
+      device?: { destroy?: () => void };
+      gpgpu?: { gl?: WebGL2RenderingContext };
+    };
+    if (b.device?.destroy) {
+      b.device.destroy();
+      return true;
+    }
+    const lose = b.gpgpu?.gl?.getExtension('WEBGL_lose_context');
+    if (lose) {
+      lose.loseContext();
+      return true;
+    }
+    return false;
+  },
+};
+
+scope.addEventListener('unhandledrejection', (event) => {
+  fatal(`Unexpected error: ${message(event.reason)}`);
+});

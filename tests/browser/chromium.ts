@@ -1,0 +1,127 @@
+/**
+ * Shared set-up for browser tests: serves the BUILT app (dist/) with Vite's preview server on a
+ * free localhost port and launches headless Chromium through playwright-core.
+ * Chromium comes from CHROME_PATH, else /usr/bin/chromium; if it is missing the tests FAIL
+ * (never skip) with a message saying how to install it.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-webgpu-adapter=swiftshader',
+  '--use-vulkan=swiftshader',
+  '--use-angle=swiftshader',
+];
+
+export function chromePath(): string {
+  const p = process.env.CHROME_PATH || '/usr/bin/chromium';
+  if (!existsSync(p))
+    throw new Error(
+      `Chromium not found at ${p}. Browser tests need a real Chromium: install it with ` +
+        '`sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROME_PATH to a Chrome/Chromium binary.',
+    );
+  return p;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromePath(), headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Starts `vite preview` on dist/ (building first only if dist/ is missing). */
+export async function serveDist(): Promise<{ url: string; server: PreviewServer }> {
+  if (!existsSync(path.join(ROOT, 'dist', 'index.html'))) await build({ root: ROOT, logLevel: 'warn' });
+  const server = await preview({
+    root: ROOT,
+    logLevel: 'warn',
+    preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  return { url, server };
+}
+
+/**
+ * Runs in every page before the app: records main-thread long tasks (window.longTasks, ms) and
+ * when the first tree node appeared (window.firstTreeAt, ms since navigation start).
+ */
+const INIT_SCRIPT = `(() => {
+  window.longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  } catch (e) { window.longTasks = null; }
+  const mo = new MutationObserver(() => {
+    if (document.querySelector('[role="treeitem"]')) {
+      window.firstTreeAt = performance.now();
+      mo.disconnect();
+    }
+  });
+  mo.observe(document, { childList: true, subtree: true });
+})();`;
+
+export interface AppHarness {
+  url: string;
+  browser: Browser;
+  /** A fresh page (own context) that records console errors and uncaught page errors. */
+  open(query?: string, viewport?: { width: number; height: number }): Promise<OpenedPage>;
+  close(): Promise<void>;
+}
+
+export interface OpenedPage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<AppHarness> {
+  chromePath(); // fail early and clearly
+  const { url, server } = await serveDist();
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  return {
+    url,
+    browser,
+    async open(query = '', viewport = { width: 1280, height: 900 }) {
+      const context = await browser.newContext({ viewport });
+      await context.addInitScript(INIT_SCRIPT);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+      });
+      page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+      await page.goto(url + query);
+      return { page, context, errors, close: () => context.close() };
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
