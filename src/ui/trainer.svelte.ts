@@ -8,6 +8,7 @@ import type { TraceNode } from '../core/recursion';
 import { TrainingClient, WorkerStoppedError, type WorkerLike } from '../worker/client';
 import {
   backendPreference,
+  type SessionSnapshot,
   type BackendAttempt,
   type BackendName,
   type TrainConfig,
@@ -15,6 +16,7 @@ import {
   type WorkerEvent,
 } from '../worker/protocol';
 import { narrateRound } from './narrate';
+import { configKeyOf } from './run-format';
 import type { BackendChoice } from './url-state';
 
 export interface TrainerError {
@@ -98,6 +100,14 @@ export class Trainer {
   /** (Re)builds the session: a new task, size, seed, model… starts training from round 0. */
   configure(config: TrainConfig, backend: BackendChoice): Promise<void> {
     const backendChanged = backend !== this.asked;
+    // The same settings as the session already has (e.g. after a restore): nothing to rebuild.
+    if (
+      !backendChanged &&
+      this.config &&
+      configKeyOf(config) === configKeyOf(this.config) &&
+      !this.error?.fatal
+    )
+      return this.configuring ?? Promise.resolve();
     this.asked = backend;
     this.config = config;
     if (backendChanged && this.backend !== undefined) {
@@ -216,6 +226,43 @@ export class Trainer {
     } catch (err) {
       this.fail(err);
       return undefined;
+    }
+  }
+
+  /** The session at its last round boundary (weights included), for saving; undefined if unavailable. */
+  async snapshot(): Promise<SessionSnapshot | undefined> {
+    if (!this.ready) return undefined;
+    try {
+      return await this.client.request<'snapshot'>({ type: 'snapshot' });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Shows a kept run's rounds at once, while its model is still being restored. */
+  showHistory(history: RoundMetrics[]): void {
+    this.history = history;
+    const last = history[history.length - 1];
+    this.sentence = last ? narrateRound(last, history[history.length - 2]) : undefined;
+    this.round = last?.round ?? 0;
+  }
+
+  /**
+   * Replaces the session with a saved one (after any configure in flight). Throws, leaving the
+   * current session and rounds as they were, when the worker refuses the snapshot.
+   */
+  async restore(snapshot: SessionSnapshot, config: TrainConfig): Promise<void> {
+    await this.configuring;
+    if (!this.ready) throw new Error('the model is not ready yet; try again in a moment');
+    this.ready = false;
+    try {
+      const r = await this.client.request<'restore'>({ type: 'restore', snapshot, config });
+      this.config = config;
+      this.showHistory(snapshot.history);
+      this.apply(r);
+      this.modelVersion++;
+    } finally {
+      this.ready = true;
     }
   }
 

@@ -17,8 +17,18 @@ export const SPEED_PAUSE_MS: Readonly<Record<Speed, number>> = { slow: 1500, nor
 export type ModelChoice = 'auto' | 'small' | 'medium' | 'large';
 export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', 'small', 'medium', 'large'];
 /** Parts of the page a workshop link can hide. */
-export type HideFlag = 'controls' | 'explain' | 'stats' | 'facts' | 'chart' | 'tree';
-export const HIDE_FLAGS: readonly HideFlag[] = ['controls', 'explain', 'stats', 'facts', 'chart', 'tree'];
+export type HideFlag = 'controls' | 'explain' | 'stats' | 'facts' | 'chart' | 'tree' | 'timeline' | 'tools';
+export const HIDE_FLAGS: readonly HideFlag[] = [
+  'controls',
+  'explain',
+  'stats',
+  'facts',
+  'chart',
+  'tree',
+  'timeline',
+  'tools',
+];
+export const ROUND_MAX = 10_000;
 
 /** Size ranges per task (the task registry may not be loaded everywhere; these mirror it). */
 export const SIZE_LIMITS = { min: 2, max: 64 } as const;
@@ -37,6 +47,10 @@ export interface UrlState {
   speed: Speed;
   model: ModelChoice;
   hide: HideFlag[];
+  /** The round the timeline shows; undefined: the latest. */
+  round: number | undefined;
+  /** Presenter mode: large type, high contrast, keyboard-driven. */
+  presenter: boolean;
 }
 
 export interface Notice {
@@ -78,7 +92,7 @@ function parseInteger(raw: string, min: number, max: number): Parsed<number> {
   return n >= min && n <= max ? { ok: true, value: n } : { ok: false, allowed };
 }
 
-function optionalIntParam<K extends 'size' | 'steps'>(
+function optionalIntParam<K extends 'size' | 'steps' | 'round'>(
   name: K,
   min: number,
   max: number,
@@ -126,6 +140,18 @@ export const PARAMS = [
     },
     format: (v) => v.join(','),
   } satisfies ParamSpec<'hide'>,
+  optionalIntParam('round', 0, ROUND_MAX, 'the latest round'),
+  {
+    name: 'presenter',
+    default: false,
+    parse: (raw) =>
+      ['1', 'true', 'on', 'yes', ''].includes(raw.trim())
+        ? { ok: true, value: true }
+        : ['0', 'false', 'off', 'no'].includes(raw.trim())
+          ? { ok: true, value: false }
+          : { ok: false, allowed: '1 or 0' },
+    format: (v) => (v ? '1' : '0'),
+  } satisfies ParamSpec<'presenter'>,
 ] as const;
 
 export function defaultState(): UrlState {

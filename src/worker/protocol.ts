@@ -10,6 +10,9 @@ import type { Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
 import type { TraceNode } from '../core/recursion';
 import type { PresetName, TaskId } from '../core/task';
+import type { SessionSnapshot } from '../learn/session';
+
+export type { SessionSnapshot };
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -51,7 +54,18 @@ export type Request =
    * X's answers to `questions` on one context, and Amp(X)'s trace of `question`
    * (H one level, X below), both with the current X.
    */
-  | { id: number; type: 'sample'; ctx: unknown; question: unknown; questions: unknown[] };
+  | { id: number; type: 'sample'; ctx: unknown; question: unknown; questions: unknown[] }
+  /**
+   * The session as plain data at the last round boundary (weights included), for saving. Taken
+   * when a round ends, so a request that arrives mid-round gets the state at the round's start.
+   */
+  | { id: number; type: 'snapshot' }
+  /**
+   * Replace the session with one rebuilt from a snapshot (stopping any training first). On a
+   * bad snapshot (weights that do not fit the model…) the reply is an error and the current
+   * session is kept. `config` is the page's form of the snapshot's settings.
+   */
+  | { id: number; type: 'restore'; snapshot: SessionSnapshot; config: TrainConfig };
 
 export type RequestType = Request['type'];
 
@@ -73,6 +87,8 @@ export interface ResultMap {
   pause: TrainingState;
   reset: TrainingState;
   sample: { answers: Answer[]; amplified: TraceNode };
+  snapshot: SessionSnapshot;
+  restore: TrainingState;
 }
 
 export type Reply =

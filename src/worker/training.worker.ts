@@ -14,7 +14,7 @@ import { UNKNOWN, type Answer } from '../core/answer';
 import type { TraceNode } from '../core/recursion';
 import { getTask } from '../core/tasks';
 import { chooseBackend } from '../learn/backend';
-import { TrainingSession } from '../learn/session';
+import { TrainingSession, type SessionSnapshot } from '../learn/session';
 import type {
   BackendAttempt,
   BackendName,
@@ -50,6 +50,8 @@ let chunkSteps = 1;
 /** Training run in progress: how many more rounds to finish (Infinity while playing). */
 let run: { roundsLeft: number; pauseMs: number; stop?: 'paused' | 'reset' } | undefined;
 let dead = false;
+/** The session at the last round boundary (taken when a round ends), for 'snapshot' requests. */
+let boundary: SessionSnapshot | undefined;
 
 const post = (msg: FromWorker): void => scope.postMessage(msg);
 const emit = (event: WorkerEvent): void => post(event);
@@ -157,6 +159,7 @@ async function buildSession(): Promise<void> {
   stepInRound = 0;
   stepsPerRound = config.stepsPerRound ?? 0;
   chunkSteps = 1;
+  boundary = undefined;
   session = await TrainingSession.create({ ...config });
 }
 
@@ -173,6 +176,7 @@ async function trainLoop(): Promise<'done' | 'paused' | 'reset'> {
     stepsPerRound = result.stepsPerRound;
     if (result.finished) {
       stepInRound = 0;
+      boundary = await exclusive(() => s.snapshot());
       run.roundsLeft -= 1;
       emit({ type: 'round', metrics: result.finished, tensors: tf.memory().numTensors });
     } else {
@@ -302,6 +306,28 @@ async function handle(req: Request): Promise<ResultMap[RequestType]> {
         answers: req.questions.length > 0 ? await s.answer(req.ctx, req.questions) : [],
         amplified: await amplifiedTrace(s, taskId, req.ctx, req.question),
       }));
+    }
+    case 'snapshot': {
+      const s = session;
+      if (!s) throw new Error('not configured');
+      if (s.stepInRound === 0 && (!boundary || boundary.round !== s.round))
+        boundary = await exclusive(() => s.snapshot());
+      if (!boundary) throw new Error('no snapshot yet');
+      return boundary;
+    }
+    case 'restore': {
+      if (!backend) throw new Error('the worker has no backend yet');
+      await stopRun('reset');
+      // Build the restored session first: if the snapshot does not fit, the current one stays.
+      const restored = await exclusive(() => TrainingSession.restore(req.snapshot));
+      session?.dispose();
+      session = restored;
+      config = req.config;
+      stepInRound = 0;
+      stepsPerRound = restored.config.stepsPerRound;
+      chunkSteps = 1;
+      boundary = undefined;
+      return state();
     }
   }
 }

@@ -5,7 +5,19 @@ describe('URL state', () => {
   test('declares each parameter once', () => {
     const names = PARAMS.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(['task', 'preset', 'size', 'seed', 'backend', 'steps', 'speed', 'model', 'hide']);
+    expect(names).toEqual([
+      'task',
+      'preset',
+      'size',
+      'seed',
+      'backend',
+      'steps',
+      'speed',
+      'model',
+      'hide',
+      'round',
+      'presenter',
+    ]);
   });
 
   test('an empty query gives the defaults and no notices', () => {
@@ -32,6 +44,8 @@ describe('URL state', () => {
       speed: 'fast',
       model: 'medium',
       hide: ['controls', 'explain'],
+      round: undefined,
+      presenter: false,
     });
   });
 
@@ -98,7 +112,23 @@ describe('notices', () => {
       'Ignored size="0": it must be a whole number from 2 to 64. Using the default (the preset\'s size).',
       'Ignored steps="0": it must be a whole number from 1 to 10000. Using the default (the learner\'s default).',
       'Ignored speed="z": it must be one of slow, normal, fast, max. Using the default (normal).',
-      'Ignored hide="x": it must be a comma-separated list of controls, explain, stats, facts, chart, tree. Using the default (nothing hidden).',
+      'Ignored hide="x": it must be a comma-separated list of controls, explain, stats, facts, chart, tree, timeline, tools. Using the default (nothing hidden).',
     ]);
+  });
+});
+
+describe('lesson-link parameters', () => {
+  test('round and presenter are read, written only when set, and validated', () => {
+    const { state, notices } = parseUrlState('?round=7&presenter=1&hide=timeline,tools');
+    expect(notices).toEqual([]);
+    expect(state.round).toBe(7);
+    expect(state.presenter).toBe(true);
+    expect(state.hide).toEqual(['timeline', 'tools']);
+    expect(formatUrlState(state)).toBe('?hide=timeline%2Ctools&round=7&presenter=1');
+    expect(formatUrlState(defaultState())).toBe('');
+    const bad = parseUrlState('?round=-1&presenter=maybe');
+    expect(bad.state.round).toBeUndefined();
+    expect(bad.state.presenter).toBe(false);
+    expect(bad.notices.map((n) => n.param)).toEqual(['round', 'presenter']);
   });
 });

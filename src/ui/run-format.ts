@@ -1,0 +1,512 @@
+/**
+ * The run files: recorded demo runs (public/runs/<task>.json, written by `npm run record`) and
+ * exported runs ("Export run"), their strict validators, the CSV of per-round metrics, and the
+ * tree snapshots (X's answers on the sample question's shown nodes, per round). Pure TS: no DOM,
+ * no tfjs (the weights' shapes are checked again against the model by the worker).
+ */
+import type { Answer } from '../core/answer';
+import type { Accuracies, RoundMetrics } from '../core/metrics';
+import type { TraceNode } from '../core/recursion';
+import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../core/task';
+import type { SessionSnapshot, SnapshotWeights } from '../learn/session';
+import type { TrainConfig } from '../worker/protocol';
+
+export const RECORDING_FORMAT = 'amplification-lab/recording';
+export const RUN_FORMAT = 'amplification-lab/run';
+export const FORMAT_VERSION = 1;
+/** Imports larger than this are refused before they are read. */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+/** Tree levels whose X answers a snapshot keeps: the root (1), the cut (2) and two levels below. */
+export const SNAPSHOT_LEVELS = 4;
+export const SNAPSHOT_MAX_KEYS = 300;
+const MAX_ROUNDS = 10_000;
+const MAX_TEXT = 200;
+
+/** X's answers on the sample question's shown nodes after one round (0: before training). */
+export interface TreeSnapshot {
+  round: number;
+  /** The sample question's index (App's "New question" counter) the answers are for. */
+  question: number;
+  answers: Record<string, Answer>;
+  /** Amp(X)'s answer to the sample question. */
+  amplified: Answer;
+}
+
+export interface RecordingSettings {
+  preset: PresetName;
+  size: number | null;
+  seed: number;
+  modelSize: string;
+  stepsPerRound: number;
+  batchSize: number;
+  learningRate: number;
+  backend: string;
+}
+
+/** public/runs/<task>.json */
+export interface Recording {
+  format: typeof RECORDING_FORMAT;
+  version: 1;
+  recordedAt: string;
+  task: TaskId;
+  settings: RecordingSettings;
+  /** Why recording stopped: X reached the target accuracy, the round cap, or the time cap. */
+  stopped: 'accuracy' | 'rounds' | 'time';
+  /** The sample question: makeSample(task, preset, size, seed, questionIndex); its key checks it. */
+  sample: { questionIndex: number; questionKey: string };
+  /** Question keys of the nodes whose answers are kept (SNAPSHOT_LEVELS, at most SNAPSHOT_MAX_KEYS). */
+  keys: string[];
+  /** Rounds 1…N. */
+  metrics: RoundMetrics[];
+  /** Rounds 0…N: X's answers aligned with `keys`, and Amp(X)'s answer to the sample question. */
+  trees: { round: number; answers: Answer[]; amplified: Answer }[];
+}
+
+/** "Export run": one file with everything needed to continue the run elsewhere. */
+export interface RunFile {
+  format: typeof RUN_FORMAT;
+  version: 1;
+  exportedAt: string;
+  /** The page's settings for the run. */
+  settings: TrainConfig;
+  questionIndex: number;
+  trees: TreeSnapshot[];
+  snapshot: SessionSnapshot;
+}
+
+/** The settings that define a run, as one comparable string (field order and undefined ignored). */
+export function configKeyOf(c: TrainConfig): string {
+  return [c.task, c.preset, c.size ?? '', c.seed, c.modelSize ?? '', c.stepsPerRound ?? ''].join('|');
+}
+
+/** Distinct non-lookup question keys of the tree's first `levels` levels, breadth first, at most `cap`. */
+export function shownKeys(tree: TraceNode, levels = SNAPSHOT_LEVELS, cap = SNAPSHOT_MAX_KEYS): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  let level = [tree];
+  for (let l = 1; l <= levels && level.length > 0 && out.length < cap; l++) {
+    for (const n of level) {
+      if (n.by === 'lookup' || seen.has(n.key)) continue;
+      seen.add(n.key);
+      out.push(n.key);
+      if (out.length >= cap) break;
+    }
+    level = level.flatMap((n) => n.children);
+  }
+  return out;
+}
+
+/** A tree snapshot with only `keys` kept. */
+export function pickAnswers(
+  answers: ReadonlyMap<string, Answer>,
+  keys: readonly string[],
+): Record<string, Answer> {
+  const out: Record<string, Answer> = {};
+  for (const k of keys) {
+    const a = answers.get(k);
+    if (a !== undefined) out[k] = a;
+  }
+  return out;
+}
+
+/** The recording's tree snapshots in the page's form. */
+export function recordingTrees(rec: Recording): TreeSnapshot[] {
+  return rec.trees.map((t) => {
+    const answers: Record<string, Answer> = {};
+    rec.keys.forEach((k, i) => (answers[k] = t.answers[i]!));
+    return { round: t.round, question: rec.sample.questionIndex, answers, amplified: t.amplified };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation. Every check names the field; nothing is trusted, nothing is rendered as HTML.
+
+export class FormatError extends Error {}
+
+const fail = (path: string, what: string): never => {
+  throw new FormatError(`${path} ${what}`);
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype
+  );
+}
+
+function obj(v: unknown, path: string): Record<string, unknown> {
+  if (!isPlainObject(v)) fail(path, 'must be an object');
+  return v as Record<string, unknown>;
+}
+
+function arr(v: unknown, path: string, max: number): unknown[] {
+  if (!Array.isArray(v)) fail(path, 'must be a list');
+  const a = v as unknown[];
+  if (a.length > max) fail(path, `has ${a.length} entries (at most ${max})`);
+  return a;
+}
+
+function num(v: unknown, path: string, min = -Infinity, max = Infinity): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'must be a number');
+  const n = v as number;
+  if (n < min || n > max) fail(path, `must be from ${min} to ${max}`);
+  return n;
+}
+
+function int(v: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const n = num(v, path, min, max);
+  if (!Number.isInteger(n)) fail(path, 'must be a whole number');
+  return n;
+}
+
+/** Plain text: short, no control characters. Never used as markup anyway. */
+function text(v: unknown, path: string, max = MAX_TEXT): string {
+  if (typeof v !== 'string') fail(path, 'must be text');
+  const s = v as string;
+  if (s.length > max) fail(path, `is longer than ${max} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(s)) fail(path, 'contains control characters');
+  return s;
+}
+
+/** A label that the page shows or compares: letters, digits and a little punctuation only. */
+function word(v: unknown, path: string, max = 40): string {
+  const s = text(v, path, max);
+  if (!/^[A-Za-z0-9_.:-]*$/.test(s)) fail(path, 'has characters that are not allowed');
+  return s;
+}
+
+function oneOf<T extends string>(v: unknown, path: string, values: readonly T[]): T {
+  if (typeof v !== 'string' || !values.includes(v as T)) fail(path, `must be one of ${values.join(', ')}`);
+  return v as T;
+}
+
+function answer(v: unknown, path: string): Answer {
+  if (v === null || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return num(v, path);
+  if (v === '?') return v;
+  if (typeof v === 'string') return word(v, path, 40);
+  return fail(path, 'must be an answer (a name, a number, true/false, null or ?)');
+}
+
+function accuracy(v: unknown, path: string): number {
+  return num(v, path, 0, 1);
+}
+
+function accuracies(v: unknown, path: string): Accuracies {
+  const o = obj(v, path);
+  return {
+    model: accuracy(o.model, `${path}.model`),
+    amplified: accuracy(o.amplified, `${path}.amplified`),
+    supervised: o.supervised === null ? null : accuracy(o.supervised, `${path}.supervised`),
+  };
+}
+
+/** One round's metrics; keeps only RoundMetrics' fields (plus finite numeric extras). */
+export function validateMetrics(v: unknown, path: string, task?: TaskId): RoundMetrics {
+  const o = obj(v, path);
+  const byDepthIn = obj(o.byDepth, `${path}.byDepth`);
+  const depthKeys = Object.keys(byDepthIn);
+  if (depthKeys.length > 64) fail(`${path}.byDepth`, 'has too many depths');
+  const byDepth: Record<string, Accuracies> = {};
+  for (const k of depthKeys) {
+    if (!/^[1-9]\d?$/.test(k)) fail(`${path}.byDepth`, `has a key that is not a depth`);
+    byDepth[k] = accuracies(byDepthIn[k], `${path}.byDepth.${k}`);
+  }
+  const m: RoundMetrics = {
+    round: int(o.round, `${path}.round`, 1, MAX_ROUNDS),
+    task: oneOf(o.task, `${path}.task`, TASK_IDS),
+    preset: oneOf(o.preset, `${path}.preset`, PRESET_NAMES),
+    seed: int(o.seed, `${path}.seed`, 0, 2 ** 32 - 1),
+    backend: word(o.backend, `${path}.backend`, 20),
+    examples: int(o.examples, `${path}.examples`),
+    overseerCalls: int(o.overseerCalls, `${path}.overseerCalls`),
+    labels: int(o.labels, `${path}.labels`),
+    seconds: num(o.seconds, `${path}.seconds`, 0),
+    examplesPerSecond: num(o.examplesPerSecond, `${path}.examplesPerSecond`, 0),
+    modelAccuracy: accuracy(o.modelAccuracy, `${path}.modelAccuracy`),
+    amplifiedAccuracy: accuracy(o.amplifiedAccuracy, `${path}.amplifiedAccuracy`),
+    supervisedAccuracy:
+      o.supervisedAccuracy === null ? null : accuracy(o.supervisedAccuracy, `${path}.supervisedAccuracy`),
+    byDepth,
+    tensors: int(o.tensors, `${path}.tensors`),
+  };
+  if (task && m.task !== task) fail(`${path}.task`, `is ${m.task}, expected ${task}`);
+  // The session's own extras (curriculum frontier, timings) travel along when they are plain numbers.
+  for (const k of ['admittedDepth', 'supervisedSeconds', 'evalSeconds', 'loss'] as const)
+    if (typeof o[k] === 'number' && Number.isFinite(o[k])) (m as unknown as Record<string, number>)[k] = o[k];
+  return m;
+}
+
+/** Rounds 1…N in order, one per round. */
+function validateHistory(v: unknown, path: string, task: TaskId): RoundMetrics[] {
+  const list = arr(v, path, MAX_ROUNDS).map((m, i) => validateMetrics(m, `${path}[${i}]`, task));
+  list.forEach((m, i) => {
+    if (m.round !== i + 1) fail(`${path}[${i}].round`, `is ${m.round}, expected ${i + 1}`);
+  });
+  return list;
+}
+
+export function parseJson(textIn: string): unknown {
+  try {
+    return JSON.parse(textIn) as unknown;
+  } catch {
+    throw new FormatError('the file is not valid JSON (corrupted or cut short)');
+  }
+}
+
+/** Checks a recording (public/runs/<task>.json). Throws FormatError naming what is wrong. */
+export function validateRecording(v: unknown, task?: TaskId): Recording {
+  const o = obj(v, 'recording');
+  if (o.format !== RECORDING_FORMAT) fail('recording.format', `must be "${RECORDING_FORMAT}"`);
+  if (o.version !== FORMAT_VERSION) fail('recording.version', `must be ${FORMAT_VERSION}`);
+  const id = oneOf(o.task, 'recording.task', TASK_IDS);
+  if (task && id !== task) fail('recording.task', `is ${id}, expected ${task}`);
+  const s = obj(o.settings, 'recording.settings');
+  const settings: RecordingSettings = {
+    preset: oneOf(s.preset, 'settings.preset', PRESET_NAMES),
+    size: s.size === null ? null : int(s.size, 'settings.size', 1, 64),
+    seed: int(s.seed, 'settings.seed', 0, 2 ** 32 - 1),
+    modelSize: word(s.modelSize, 'settings.modelSize', 20),
+    stepsPerRound: int(s.stepsPerRound, 'settings.stepsPerRound', 1, 100_000),
+    batchSize: int(s.batchSize, 'settings.batchSize', 1, 100_000),
+    learningRate: num(s.learningRate, 'settings.learningRate', 0, 1),
+    backend: word(s.backend, 'settings.backend', 20),
+  };
+  const sample = obj(o.sample, 'recording.sample');
+  const keys = arr(o.keys, 'recording.keys', SNAPSHOT_MAX_KEYS).map((k, i) =>
+    text(k, `recording.keys[${i}]`),
+  );
+  const metrics = validateHistory(o.metrics, 'recording.metrics', id);
+  const trees = arr(o.trees, 'recording.trees', MAX_ROUNDS + 1).map((t, i) => {
+    const to = obj(t, `recording.trees[${i}]`);
+    const round = int(to.round, `recording.trees[${i}].round`, 0, MAX_ROUNDS);
+    if (round !== i) fail(`recording.trees[${i}].round`, `is ${round}, expected ${i}`);
+    const answers = arr(to.answers, `recording.trees[${i}].answers`, keys.length).map((a, j) =>
+      answer(a, `recording.trees[${i}].answers[${j}]`),
+    );
+    if (answers.length !== keys.length)
+      fail(`recording.trees[${i}].answers`, `must have ${keys.length} entries`);
+    return { round, answers, amplified: answer(to.amplified, `recording.trees[${i}].amplified`) };
+  });
+  if (trees.length !== metrics.length + 1) fail('recording.trees', `must have ${metrics.length + 1} entries`);
+  return {
+    format: RECORDING_FORMAT,
+    version: 1,
+    recordedAt: text(o.recordedAt, 'recording.recordedAt', 40),
+    task: id,
+    settings,
+    stopped: oneOf(o.stopped, 'recording.stopped', ['accuracy', 'rounds', 'time'] as const),
+    sample: {
+      questionIndex: int(sample.questionIndex, 'sample.questionIndex', 0, 1_000_000),
+      questionKey: text(sample.questionKey, 'sample.questionKey'),
+    },
+    keys,
+    metrics,
+    trees,
+  };
+}
+
+function validateTrainConfig(v: unknown, path: string): TrainConfig {
+  const o = obj(v, path);
+  const c: TrainConfig = {
+    task: oneOf(o.task, `${path}.task`, TASK_IDS),
+    preset: oneOf(o.preset, `${path}.preset`, PRESET_NAMES),
+    seed: int(o.seed, `${path}.seed`, 0, 2 ** 32 - 1),
+  };
+  if (o.size !== undefined && o.size !== null) c.size = int(o.size, `${path}.size`, 2, 64);
+  if (o.modelSize !== undefined && o.modelSize !== null)
+    c.modelSize = oneOf(o.modelSize, `${path}.modelSize`, ['small', 'medium', 'large'] as const);
+  if (o.stepsPerRound !== undefined && o.stepsPerRound !== null)
+    c.stepsPerRound = int(o.stepsPerRound, `${path}.stepsPerRound`, 1, 10_000);
+  return c;
+}
+
+const MAX_TENSOR_VALUES = 4_000_000;
+
+function validateWeights(v: unknown, path: string): SnapshotWeights {
+  const o = obj(v, path);
+  const names = Object.keys(o);
+  if (names.length === 0 || names.length > 200) fail(path, 'must hold between 1 and 200 variables');
+  const out: SnapshotWeights = {};
+  let total = 0;
+  for (const name of names) {
+    word(name, `${path} variable name`, 40);
+    const w = obj(o[name], `${path}.${name}`);
+    const shape = arr(w.shape, `${path}.${name}.shape`, 4).map((d, i) =>
+      int(d, `${path}.${name}.shape[${i}]`, 1, 1_000_000),
+    );
+    if (shape.length === 0) fail(`${path}.${name}.shape`, 'must not be empty');
+    const size = shape.reduce((a, b) => a * b, 1);
+    total += size;
+    if (total > MAX_TENSOR_VALUES) fail(path, 'holds too many values');
+    if (typeof w.data !== 'string') fail(`${path}.${name}.data`, 'must be base64 text');
+    const data = w.data as string;
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) fail(`${path}.${name}.data`, 'is not base64');
+    const bytes = Math.floor((data.length * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
+    if (bytes !== size * 4) fail(`${path}.${name}.data`, `holds ${bytes} bytes; its shape needs ${size * 4}`);
+    out[name] = { shape, data };
+  }
+  return out;
+}
+
+function validateSnapshot(v: unknown, path: string, settings: TrainConfig): SessionSnapshot {
+  const o = obj(v, path);
+  if (o.version !== 1) fail(`${path}.version`, 'must be 1');
+  const c = obj(o.config, `${path}.config`);
+  // The session's resolved configuration: the page's fields must agree with the settings.
+  if (c.task !== settings.task) fail(`${path}.config.task`, 'does not match the settings');
+  if (c.preset !== settings.preset) fail(`${path}.config.preset`, 'does not match the settings');
+  if (c.seed !== settings.seed) fail(`${path}.config.seed`, 'does not match the settings');
+  const config: Record<string, unknown> = {
+    task: settings.task,
+    preset: settings.preset,
+    seed: settings.seed,
+  };
+  if (c.size !== undefined && c.size !== null) config.size = int(c.size, `${path}.config.size`, 2, 64);
+  const intFields = [
+    'stepsPerRound',
+    'batchSize',
+    'questionsPerContext',
+    'heldOutQuestions',
+    'subquestionsPerContext',
+  ];
+  for (const k of intFields)
+    if (c[k] !== undefined)
+      config[k] = int(c[k], `${path}.config.${k}`, k === 'subquestionsPerContext' ? 0 : 1, 100_000);
+  for (const k of ['learningRate', 'admitAgreement', 'deepestShare'])
+    if (c[k] !== undefined) config[k] = num(c[k], `${path}.config.${k}`, 0, 1);
+  for (const k of ['supervised', 'skipUnknown', 'curriculum'])
+    if (c[k] !== undefined) {
+      if (typeof c[k] !== 'boolean') fail(`${path}.config.${k}`, 'must be true or false');
+      config[k] = c[k];
+    }
+  if (c.modelSize !== undefined)
+    config.modelSize = oneOf(c.modelSize, `${path}.config.modelSize`, ['small', 'medium', 'large'] as const);
+  if (c.model !== undefined) {
+    const m = obj(c.model, `${path}.config.model`);
+    const model: Record<string, unknown> = {};
+    for (const k of ['d', 'heads', 'ff', 'selfLayers', 'hops'])
+      if (m[k] !== undefined) model[k] = int(m[k], `${path}.config.model.${k}`, 1, 1024);
+    for (const k of ['pointer', 'tiedInit', 'layerNorm', 'shareHops'])
+      if (m[k] !== undefined) {
+        if (typeof m[k] !== 'boolean') fail(`${path}.config.model.${k}`, 'must be true or false');
+        model[k] = m[k];
+      }
+    config.model = model;
+  }
+  const history = validateHistory(o.history, `${path}.history`, settings.task);
+  const round = int(o.round, `${path}.round`, 0, MAX_ROUNDS);
+  if (round !== history.length)
+    fail(`${path}.round`, `is ${round}, but the history has ${history.length} rounds`);
+  const w = obj(o.weights, `${path}.weights`);
+  const snapshot: SessionSnapshot = {
+    version: 1,
+    config: config as unknown as SessionSnapshot['config'],
+    round,
+    examples: int(o.examples, `${path}.examples`),
+    overseerCalls: int(o.overseerCalls, `${path}.overseerCalls`),
+    labels: int(o.labels, `${path}.labels`),
+    seconds: num(o.seconds, `${path}.seconds`, 0),
+    history,
+    weights: {
+      x: validateWeights(w.x, `${path}.weights.x`),
+      supervised: w.supervised === null ? null : validateWeights(w.supervised, `${path}.weights.supervised`),
+    },
+  };
+  if (o.admittedDepth !== undefined)
+    snapshot.admittedDepth = int(o.admittedDepth, `${path}.admittedDepth`, 1, 64);
+  return snapshot;
+}
+
+function validateTrees(v: unknown, path: string, maxRound: number): TreeSnapshot[] {
+  const list = arr(v, path, MAX_ROUNDS + 1).map((t, i) => {
+    const o = obj(t, `${path}[${i}]`);
+    const answersIn = obj(o.answers, `${path}[${i}].answers`);
+    const keys = Object.keys(answersIn);
+    if (keys.length > SNAPSHOT_MAX_KEYS)
+      fail(`${path}[${i}].answers`, `has more than ${SNAPSHOT_MAX_KEYS} entries`);
+    const answers: Record<string, Answer> = {};
+    for (const k of keys)
+      answers[text(k, `${path}[${i}] key`)] = answer(answersIn[k], `${path}[${i}].answers`);
+    return {
+      round: int(o.round, `${path}[${i}].round`, 0, maxRound),
+      question: int(o.question, `${path}[${i}].question`, 0, 1_000_000),
+      answers,
+      amplified: answer(o.amplified, `${path}[${i}].amplified`),
+    };
+  });
+  return list;
+}
+
+/**
+ * Checks an exported run file's text: size, JSON, format tag and version, every field's type and
+ * range, the history's order, the weights' sizes against their shapes, a known task. Throws a
+ * FormatError with a message fit to show (as text) to the reader.
+ */
+export function validateRunFile(textIn: string): RunFile {
+  if (textIn.length > MAX_IMPORT_BYTES) throw new FormatError('the file is larger than 20 MB');
+  return validateRun(parseJson(textIn));
+}
+
+/** validateRunFile on already parsed data (a run kept in IndexedDB). */
+export function validateRun(v: unknown): RunFile {
+  const o = obj(v, 'the file');
+  if (o.format !== RUN_FORMAT)
+    fail('the file', `is not an Amplification Lab run (format must be "${RUN_FORMAT}")`);
+  if (o.version !== FORMAT_VERSION)
+    fail(
+      'the file',
+      `has version ${String(o.version).slice(0, 10)}; this page reads version ${FORMAT_VERSION}`,
+    );
+  const settings = validateTrainConfig(o.settings, 'settings');
+  const snapshot = validateSnapshot(o.snapshot, 'snapshot', settings);
+  return {
+    format: RUN_FORMAT,
+    version: 1,
+    exportedAt: text(o.exportedAt, 'exportedAt', 40),
+    settings,
+    questionIndex: int(o.questionIndex, 'questionIndex', 0, 1_000_000),
+    trees: validateTrees(o.trees, 'trees', snapshot.round),
+    snapshot,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The per-round metrics as CSV: counts, the three accuracies, then X/Amp(X)/supervised per depth. */
+export function metricsCsv(history: readonly RoundMetrics[]): string {
+  const depths = [...new Set(history.flatMap((m) => Object.keys(m.byDepth)))].sort(
+    (a, b) => Number(a) - Number(b),
+  );
+  const header = [
+    'round',
+    'examples',
+    'overseerCalls',
+    'labels',
+    'modelAccuracy',
+    'amplifiedAccuracy',
+    'supervisedAccuracy',
+    ...depths.flatMap((d) => [`depth${d}Model`, `depth${d}Amplified`, `depth${d}Supervised`]),
+  ];
+  const rows = history.map((m) => [
+    m.round,
+    m.examples,
+    m.overseerCalls,
+    m.labels,
+    m.modelAccuracy,
+    m.amplifiedAccuracy,
+    m.supervisedAccuracy,
+    ...depths.flatMap((d) => {
+      const a = m.byDepth[d];
+      return a ? [a.model, a.amplified, a.supervised] : [null, null, null];
+    }),
+  ]);
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}

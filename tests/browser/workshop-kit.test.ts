@@ -1,0 +1,297 @@
+// Issue 5's browser tests (items 3–6): recorded runs, the round timeline, nothing lost
+// (IndexedDB, export/import), lesson links. The built app in real Chromium; training is kept
+// small (wasm backend, a small model, 2 steps per round).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, startHarness, type AppHarness } from './chromium';
+
+let app: AppHarness;
+let dir: string;
+beforeAll(async () => {
+  app = await startHarness();
+  dir = mkdtempSync(path.join(tmpdir(), 'amplab-kit-'));
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const LIVE = '?backend=wasm&steps=2&model=small';
+const tableRows = (page: Page) => page.getByRole('table', { name: 'Accuracy per round' }).locator('tbody tr');
+const tableText = (page: Page) =>
+  tableRows(page).evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
+const slider = (page: Page) => page.getByRole('slider', { name: 'Round', exact: true });
+const treeRound = (page: Page) => page.locator('[data-model-round]').getAttribute('data-model-round');
+const cursorX = (page: Page) => page.locator('.chart-panel line.cursor').getAttribute('x1');
+const sentence = (page: Page) => page.locator('p.sentence').textContent();
+
+async function waitReady(page: Page): Promise<void> {
+  await expect
+    .poll(async () => (await page.getByRole('status').textContent())?.trim(), { timeout: 60_000 })
+    .toBe('Backend: wasm');
+  await page
+    .getByRole('button', { name: 'Step round' })
+    .and(page.locator(':enabled'))
+    .waitFor({ timeout: 60_000 });
+}
+
+async function stepRound(page: Page, expectedRows: number): Promise<void> {
+  await page.getByRole('button', { name: 'Step round' }).click();
+  await expect.poll(() => tableRows(page).count(), { timeout: 60_000, interval: 100 }).toBe(expectedRows);
+  await page
+    .getByRole('button', { name: 'Step round' })
+    .and(page.locator(':enabled'))
+    .waitFor({ timeout: 30_000 });
+}
+
+async function trainedRun(rounds: number): Promise<Awaited<ReturnType<AppHarness['open']>>> {
+  const opened = await app.open(LIVE);
+  await waitReady(opened.page);
+  for (let r = 1; r <= rounds; r++) await stepRound(opened.page, r);
+  await opened.page.locator(`[data-saved-round="${rounds}"]`).waitFor({ timeout: 30_000 });
+  return opened;
+}
+
+describe('recorded runs and the round timeline', () => {
+  test('the first view plays the recorded run: five rounds within 3 s, without training', async () => {
+    const t0 = Date.now();
+    const { page, errors, close } = await app.open();
+    await page.getByTestId('recording-badge').waitFor({ timeout: 3_000 });
+    await expect
+      .poll(() => tableRows(page).count(), { timeout: 3_000, interval: 50 })
+      .toBeGreaterThanOrEqual(5);
+    const at = await page.evaluate(() => performance.now());
+    const tree = await page.evaluate(() => (window as unknown as { firstTreeAt: number }).firstTreeAt);
+    console.log(
+      `recording: tree drawn at ${Math.round(tree)} ms, 5 rounds shown ${Math.round(at)} ms after navigation start (${Date.now() - t0} ms wall)`,
+    );
+    expect(at).toBeLessThan(3_000);
+    expect(await page.getByTestId('recording-label').textContent()).toMatch(
+      /Recorded \d{4}-\d\d-\d\d .*seed 1/,
+    );
+    // Nothing trains: the live model stays at round 0 and Play is not running.
+    expect(await page.locator('button.play').textContent()).toBe('Play');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await screenshot(page, 'kit-recording-first-view');
+    // Another task shows its own recording.
+    await page.getByLabel('Task', { exact: true }).selectOption('wildcard');
+    await expect.poll(() => page.getByTestId('recording-label').count()).toBe(1);
+    await expect.poll(() => tableRows(page).count(), { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    const first = await tableRows(page).first().textContent();
+    expect(first).toMatch(/^\s*1/);
+    // "Train it yourself" leaves the recording and trains live.
+    await page.getByRole('button', { name: 'Train it yourself' }).click();
+    await expect.poll(() => page.getByTestId('recording-badge').count()).toBe(0);
+    await expect.poll(() => page.locator('button.play').textContent(), { timeout: 60_000 }).toBe('Pause');
+    await page.locator('button.play').click();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  test('scrubbing the Round slider moves the tree, the chart cursor and the sentence', async () => {
+    const { page, errors, close } = await app.open('?round=3');
+    await page.getByTestId('recording-badge').waitFor();
+    // ?round=3 opens the recording at round 3 (all rounds shown).
+    await expect.poll(() => slider(page).inputValue()).toBe('3');
+    await expect.poll(() => treeRound(page)).toBe('3');
+    const x3 = await cursorX(page);
+    const s3 = await sentence(page);
+    expect(s3).toContain('Round 3');
+    await slider(page).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => slider(page).inputValue()).toBe('5');
+    await expect.poll(() => treeRound(page)).toBe('5');
+    expect(await cursorX(page)).not.toBe(x3);
+    expect(await sentence(page)).toContain('Round 5');
+    expect(new URL(page.url()).searchParams.get('round')).toBe('5');
+    await page.keyboard.press('Home');
+    await expect.poll(() => treeRound(page)).toBe('0');
+    await screenshot(page, 'kit-scrubbed-round-0');
+    // Presenter mode: P toggles it; ←/→ move through the rounds.
+    await page.locator('h1').click();
+    await page.keyboard.press('p');
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.classList.contains('presenter')))
+      .toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => slider(page).inputValue()).toBe('1');
+    await expect.poll(() => treeRound(page)).toBe('1');
+    await screenshot(page, 'kit-presenter');
+    await page.keyboard.press('p');
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.classList.contains('presenter')))
+      .toBe(false);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
+
+describe('nothing lost', () => {
+  test('a reload keeps the trained run, and training continues from it', async () => {
+    const { page, errors, close } = await trainedRun(2);
+    const before = await tableText(page);
+    expect(before).toHaveLength(2);
+    // The timeline works on live runs too.
+    await slider(page).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => treeRound(page)).toBe('1');
+    await page.reload();
+    await expect.poll(() => tableText(page), { timeout: 10_000 }).toEqual(before);
+    await waitReady(page);
+    expect(await page.getByTestId('recording-badge').count()).toBe(0);
+    await stepRound(page, 3);
+    expect((await tableText(page)).slice(0, 2)).toEqual(before);
+    await screenshot(page, 'kit-after-reload');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  test('export then import gives identical metrics; CSV and figures download', async () => {
+    const { page, errors, close } = await trainedRun(2);
+    const before = await tableText(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export run' }).click(),
+    ]);
+    const file = path.join(dir, 'run.json');
+    await download.saveAs(file);
+    const run = JSON.parse(readFileSync(file, 'utf8'));
+    expect(run.format).toBe('amplification-lab/run');
+    expect(run.snapshot.history).toHaveLength(2);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csvFile = path.join(dir, 'run.csv');
+    await csv.saveAs(csvFile);
+    const lines = readFileSync(csvFile, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^round,examples,overseerCalls,labels,modelAccuracy,amplifiedAccuracy,supervisedAccuracy,depth1Model/,
+    );
+    expect(lines).toHaveLength(3);
+    for (const [label, ext] of [
+      ['Chart SVG', 'svg'],
+      ['Tree PNG', 'png'],
+    ] as const) {
+      const [d] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: label }).click(),
+      ]);
+      expect(d.suggestedFilename()).toMatch(new RegExp(`\\.${ext}$`));
+      const out = path.join(dir, `fig.${ext}`);
+      await d.saveAs(out);
+      const bytes = readFileSync(out);
+      if (ext === 'svg') expect(bytes.toString('utf8')).toContain('<svg');
+      else expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    }
+    // Start over, then import: the same rounds come back.
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => tableRows(page).count()).toBe(0);
+    await page.getByLabel('Import run').setInputFiles(file);
+    await expect.poll(() => tableText(page), { timeout: 30_000 }).toEqual(before);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await waitReady(page);
+    await stepRound(page, 3);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  test('a garbage import shows an alert and changes nothing', async () => {
+    const { page, close } = await trainedRun(1);
+    const before = await tableText(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export run' }).click(),
+    ]);
+    const good = path.join(dir, 'good.json');
+    await download.saveAs(good);
+    const text = readFileSync(good, 'utf8');
+    const run = JSON.parse(text);
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    const withMarkup = structuredClone(run);
+    withMarkup.snapshot.history[0].backend = hostile;
+    const taskMarkup = structuredClone(run);
+    taskMarkup.settings.task = hostile;
+    const badShape = structuredClone(run);
+    const name = Object.keys(badShape.snapshot.weights.x)[0] as string;
+    const w = badShape.snapshot.weights.x[name];
+    // A consistent but wrong shape (same number of values): only the model can tell.
+    w.shape = [w.shape.reduce((a: number, b: number) => a * b, 1)];
+    const cases: [string, Buffer][] = [
+      ['random.json', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256))],
+      ['truncated.json', Buffer.from(text.slice(0, Math.floor(text.length / 2)))],
+      [
+        'wrong-shape.json',
+        Buffer.from(JSON.stringify({ format: 'amplification-lab/run', version: 1, settings: [] })),
+      ],
+      ['markup.json', Buffer.from(JSON.stringify(withMarkup))],
+      [`${hostile}.json`, Buffer.from(JSON.stringify(taskMarkup))],
+      ['tensor.json', Buffer.from(JSON.stringify(badShape))],
+      ['huge.json', Buffer.alloc(21 * 1024 * 1024, 0x20)],
+    ];
+    for (const [fileName, buffer] of cases) {
+      await page
+        .getByLabel('Import run')
+        .setInputFiles({ name: fileName, mimeType: 'application/json', buffer });
+      const alert = page.getByRole('alert').filter({ hasText: 'Could not import' });
+      await alert.waitFor({ timeout: 20_000 });
+      const message = (await alert.textContent()) ?? '';
+      expect(message, fileName).toContain('The current run is unchanged');
+      expect(await tableText(page), fileName).toEqual(before);
+      expect(await page.locator('img').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      if (fileName === 'tensor.json') await screenshot(page, 'kit-import-refused');
+      await alert.getByRole('button', { name: 'Dismiss' }).click();
+      await expect.poll(() => alert.count()).toBe(0);
+    }
+    // The run still trains.
+    await waitReady(page);
+    await stepRound(page, 2);
+    await close();
+  });
+});
+
+describe('lesson links', () => {
+  test('"Share this view" gives a link with the settings, the round and the hidden parts', async () => {
+    const { page, errors, context, close } = await app.open(
+      '?task=wildcard&seed=7&steps=2&model=small&backend=wasm',
+    );
+    await waitReady(page);
+    await stepRound(page, 1);
+    await stepRound(page, 2);
+    await slider(page).focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.getByRole('group', { name: 'The link hides' }).getByLabel('charts').check();
+    await page.getByRole('group', { name: 'The link hides' }).getByLabel('explanations').check();
+    // The page itself keeps showing them.
+    expect(await page.getByRole('heading', { name: 'Accuracy', exact: true }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Share this view' }).click();
+    const field = page.getByTestId('share-url');
+    await field.waitFor();
+    const url = new URL(await field.inputValue());
+    expect(url.searchParams.get('task')).toBe('wildcard');
+    expect(url.searchParams.get('seed')).toBe('7');
+    expect(url.searchParams.get('steps')).toBe('2');
+    expect(url.searchParams.get('model')).toBe('small');
+    expect(url.searchParams.get('round')).toBe('1');
+    expect(url.searchParams.get('hide')?.split(',').sort()).toEqual(['chart', 'explain']);
+    await screenshot(page, 'kit-share');
+    // Opening the link (same browser, so the kept run comes back) shows that view.
+    const other = await context.newPage();
+    await other.goto(url.href);
+    await expect.poll(() => other.getByLabel('Task', { exact: true }).inputValue()).toBe('wildcard');
+    expect(await other.getByLabel('Seed').inputValue()).toBe('7');
+    expect(await other.getByLabel('Steps per round').inputValue()).toBe('2');
+    expect(await other.getByLabel('Model size').inputValue()).toBe('small');
+    expect(await other.getByRole('heading', { name: 'Accuracy', exact: true }).isVisible()).toBe(false);
+    expect(await other.getByRole('heading', { name: 'How it works' }).isVisible()).toBe(false);
+    await expect.poll(() => slider(other).inputValue(), { timeout: 15_000 }).toBe('1');
+    await expect.poll(() => treeRound(other), { timeout: 15_000 }).toBe('1');
+    expect(new URL(other.url()).search).toBe(url.search);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});

@@ -1,0 +1,204 @@
+import { describe, expect, test } from 'vitest';
+import type { RoundMetrics } from '../../src/core/metrics';
+import { fullRecursion } from '../../src/core/recursion';
+import {
+  configKeyOf,
+  FormatError,
+  metricsCsv,
+  RUN_FORMAT,
+  shownKeys,
+  validateRecording,
+  validateRunFile,
+  type RunFile,
+} from '../../src/ui/run-format';
+import { makeSample } from '../../src/ui/sample';
+import { readFileSync } from 'node:fs';
+
+function metrics(round: number): RoundMetrics {
+  return {
+    round,
+    task: 'permutation',
+    preset: 'workshop',
+    seed: 1,
+    backend: 'wasm',
+    examples: 100 * round,
+    overseerCalls: 100 * round,
+    labels: 100 * round,
+    seconds: round,
+    examplesPerSecond: 100,
+    modelAccuracy: 0.5,
+    amplifiedAccuracy: 0.75,
+    supervisedAccuracy: null,
+    byDepth: {
+      '1': { model: 0.9, amplified: 1, supervised: 0.8 },
+      '2': { model: 0.1, amplified: 0.5, supervised: null },
+    },
+    tensors: 40,
+  };
+}
+
+/** float32 zeros as base64. */
+const zeros = (n: number): string => Buffer.alloc(n * 4).toString('base64');
+
+function validRun(): RunFile {
+  const history = [metrics(1), metrics(2)];
+  return {
+    format: RUN_FORMAT,
+    version: 1,
+    exportedAt: '2025-01-01T00:00:00.000Z',
+    settings: { task: 'permutation', preset: 'workshop', seed: 1, modelSize: 'small', stepsPerRound: 2 },
+    questionIndex: 0,
+    trees: [{ round: 1, question: 0, answers: { 'c|5': 'f', x: '?' }, amplified: 'f' }],
+    snapshot: {
+      version: 1,
+      config: {
+        task: 'permutation',
+        preset: 'workshop',
+        seed: 1,
+        modelSize: 'small',
+        stepsPerRound: 2,
+        batchSize: 16,
+      },
+      round: 2,
+      examples: 200,
+      overseerCalls: 200,
+      labels: 200,
+      seconds: 2,
+      history,
+      weights: { x: { w: { shape: [2, 3], data: zeros(6) } }, supervised: null },
+    },
+  };
+}
+
+const text = (v: unknown): string => JSON.stringify(v);
+const reject = (v: unknown): string => {
+  try {
+    validateRunFile(typeof v === 'string' ? v : text(v));
+  } catch (err) {
+    expect(err).toBeInstanceOf(FormatError);
+    return (err as Error).message;
+  }
+  throw new Error('accepted');
+};
+
+describe('run file validation', () => {
+  test('a valid file is accepted and comes back equal', () => {
+    const run = validRun();
+    const back = validateRunFile(text(run));
+    expect(back.snapshot.history).toEqual(run.snapshot.history);
+    expect(back.settings).toEqual(run.settings);
+    expect(back.trees).toEqual(run.trees);
+    expect(back.snapshot.weights).toEqual(run.snapshot.weights);
+  });
+
+  test('garbage, truncation and the wrong format are refused with a message', () => {
+    expect(reject('\u0000\u0001garbage')).toMatch(/not valid JSON/);
+    expect(reject(text(validRun()).slice(0, 200))).toMatch(/not valid JSON/);
+    expect(reject([1, 2])).toMatch(/must be an object/);
+    expect(reject({ ...validRun(), format: 'other' })).toMatch(/format/);
+    expect(reject({ ...validRun(), version: 2 })).toMatch(/version 2/);
+    expect(reject('x'.repeat(20 * 1024 * 1024 + 1))).toMatch(/larger than 20 MB/);
+  });
+
+  test('types, ranges, lengths, shapes and tasks are checked', () => {
+    const mutate = (f: (r: RunFile & Record<string, never>) => void): string => {
+      const r = structuredClone(validRun()) as RunFile & Record<string, never>;
+      f(r);
+      return reject(r);
+    };
+    expect(mutate((r) => ((r.settings as unknown as Record<string, unknown>).task = 'chess'))).toMatch(
+      /settings.task/,
+    );
+    expect(mutate((r) => (r.snapshot.history[0]!.modelAccuracy = 1.5))).toMatch(/modelAccuracy/);
+    expect(mutate((r) => (r.snapshot.history[1]!.round = 7))).toMatch(/expected 2/);
+    expect(mutate((r) => (r.snapshot.round = 3))).toMatch(/history has 2 rounds/);
+    expect(mutate((r) => (r.snapshot.weights.x.w!.shape = [2, 4]))).toMatch(/bytes/);
+    expect(mutate((r) => (r.snapshot.weights.x.w!.data = '<img src=x>'))).toMatch(/not base64/);
+    expect(mutate((r) => ((r.snapshot.config as unknown as Record<string, unknown>).seed = 9))).toMatch(
+      /does not match/,
+    );
+    expect(mutate((r) => ((r.trees[0]!.answers as Record<string, unknown>).x = { html: '<b>' }))).toMatch(
+      /answer/,
+    );
+    expect(mutate((r) => (r.snapshot.history[0]!.backend = '<img src=x onerror=alert(1)>'))).toMatch(
+      /longer|not allowed/,
+    );
+    expect(mutate((r) => (r.snapshot.history[0]!.backend = '<b>x</b>'))).toMatch(/not allowed/);
+    expect(mutate((r) => (r.trees[0]!.answers.x = '<script>'))).toMatch(/not allowed/);
+    expect(mutate((r) => (r.exportedAt = 'a\u0007b'))).toMatch(/control characters/);
+  });
+
+  test('only known fields are kept', () => {
+    const r = structuredClone(validRun()) as unknown as Record<string, unknown>;
+    r.extra = '<img>';
+    (r.settings as Record<string, unknown>).onerror = 'x';
+    const back = validateRunFile(text(r)) as unknown as Record<string, unknown>;
+    expect(back.extra).toBeUndefined();
+    expect((back.settings as Record<string, unknown>).onerror).toBeUndefined();
+  });
+
+  test('configKeyOf ignores field order and undefined', () => {
+    expect(configKeyOf({ seed: 1, task: 'wildcard', preset: 'workshop', size: undefined })).toBe(
+      configKeyOf({ task: 'wildcard', preset: 'workshop', seed: 1 }),
+    );
+  });
+});
+
+describe('CSV', () => {
+  test('one header and one row per round, per-depth columns, empty for null', () => {
+    const csv = metricsCsv([metrics(1), metrics(2)]);
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe(
+      'round,examples,overseerCalls,labels,modelAccuracy,amplifiedAccuracy,supervisedAccuracy,' +
+        'depth1Model,depth1Amplified,depth1Supervised,depth2Model,depth2Amplified,depth2Supervised',
+    );
+    expect(lines[1]).toBe('1,100,100,100,0.5,0.75,,0.9,1,0.8,0.1,0.5,');
+    expect(lines).toHaveLength(3);
+    expect(metricsCsv([])).toBe(
+      lines[0]!.slice(
+        0,
+        'round,examples,overseerCalls,labels,modelAccuracy,amplifiedAccuracy,supervisedAccuracy'.length,
+      ) + '\n',
+    );
+  });
+});
+
+describe('recordings', () => {
+  test('shownKeys takes distinct non-lookup keys of the first levels, capped', () => {
+    const s = makeSample('union-find', 'workshop', undefined, 1, 0)!;
+    const keys = shownKeys(s.tree, 4, 50);
+    expect(keys.length).toBeLessThanOrEqual(50);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys[0]).toBe(s.tree.key);
+    const tree = fullRecursion(s.task, s.ctx, s.question);
+    expect(shownKeys(tree, 1)).toEqual([tree.key]);
+  });
+
+  test.each(['permutation', 'assignments', 'wildcard', 'shortest-path', 'union-find'] as const)(
+    'public/runs/%s.json is valid, small, and matches its sample question',
+    (task) => {
+      const raw = readFileSync(new URL(`../../public/runs/${task}.json`, import.meta.url), 'utf8');
+      expect(raw.length).toBeLessThan(150_000);
+      const rec = validateRecording(JSON.parse(raw), task);
+      expect(rec.metrics.length).toBeGreaterThanOrEqual(5);
+      const s = makeSample(
+        task,
+        rec.settings.preset,
+        undefined,
+        rec.settings.seed,
+        rec.sample.questionIndex,
+      )!;
+      expect(s.tree.key).toBe(rec.sample.questionKey);
+      expect(rec.keys.every((k) => s.questions.has(k))).toBe(true);
+    },
+  );
+
+  test('a recording for another task or with a bad field is refused', () => {
+    const raw = JSON.parse(
+      readFileSync(new URL('../../public/runs/permutation.json', import.meta.url), 'utf8'),
+    );
+    expect(() => validateRecording(raw, 'wildcard')).toThrow(/expected wildcard/);
+    expect(() => validateRecording({ ...raw, trees: raw.trees.slice(1) })).toThrow();
+    expect(() => validateRecording({ ...raw, version: 9 })).toThrow(/version/);
+  });
+});
