@@ -58,7 +58,7 @@ export async function serveDist(): Promise<{ url: string; server: PreviewServer 
  * Runs in every page before the app: records main-thread long tasks (window.longTasks, ms) and
  * when the first tree node appeared (window.firstTreeAt, ms since navigation start).
  */
-const INIT_SCRIPT = `(() => {
+export const INIT_SCRIPT = `(() => {
   window.longTasks = [];
   try {
     new PerformanceObserver((list) => {
