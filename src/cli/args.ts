@@ -1,94 +1,115 @@
 /**
- * A small typed flag parser for the CLIs: each flag is declared once with its kind and limits,
- * so every bad value gets the same one-line "what was wrong, what is allowed" message.
+ * A small typed flag parser for the CLIs: `--name value`, `--name=value`, and bare boolean
+ * flags. Every problem is an ArgsError whose message names the flag and what is allowed.
  */
-export class UsageError extends Error {}
-
 export type FlagSpec =
-  | { kind: 'boolean'; help: string }
-  | { kind: 'string'; help: string; choices?: readonly string[]; default?: string }
-  | { kind: 'integer'; help: string; min: number; max: number; default?: number }
-  | { kind: 'number'; help: string; min: number; max: number; default?: number };
+  | { type: 'string'; choices?: readonly string[]; default?: string; help?: string }
+  | { type: 'int'; min?: number; max?: number; default?: number; help?: string }
+  | { type: 'number'; min?: number; max?: number; default?: number; help?: string }
+  | { type: 'boolean'; help?: string };
 
-export type FlagValue<S extends FlagSpec> = S extends { kind: 'boolean' }
+export type FlagValue<S extends FlagSpec> = S extends { type: 'boolean' }
   ? boolean
-  : S extends { kind: 'string'; default: string }
-    ? string
-    : S extends { kind: 'string' }
-      ? string | undefined
-      : S extends { default: number }
-        ? number
-        : number | undefined;
+  : S extends { type: 'string' }
+    ? S extends { default: string }
+      ? string
+      : string | undefined
+    : S extends { default: number }
+      ? number
+      : number | undefined;
 
-export type Parsed<T extends Record<string, FlagSpec>> = { [K in keyof T]: FlagValue<T[K]> };
+export type ParsedArgs<S extends Record<string, FlagSpec>> = { [K in keyof S]: FlagValue<S[K]> };
 
-function parseValue(name: string, spec: FlagSpec, raw: string): string | number {
-  if (spec.kind === 'string') {
-    if (spec.choices && !spec.choices.includes(raw))
-      throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')}; got "${raw}"`);
-    return raw;
+export class ArgsError extends Error {}
+
+function describe(spec: FlagSpec): string {
+  switch (spec.type) {
+    case 'string':
+      return spec.choices ? `one of ${spec.choices.join(', ')}` : 'a value';
+    case 'int':
+    case 'number': {
+      const kind = spec.type === 'int' ? 'an integer' : 'a number';
+      if (spec.min !== undefined && spec.max !== undefined) return `${kind} from ${spec.min} to ${spec.max}`;
+      if (spec.min !== undefined) return `${kind} ≥ ${spec.min}`;
+      if (spec.max !== undefined) return `${kind} ≤ ${spec.max}`;
+      return kind;
+    }
+    case 'boolean':
+      return 'no value';
   }
-  const what = spec.kind === 'integer' ? 'an integer' : 'a number';
-  const value = raw.trim() === '' ? NaN : Number(raw);
-  if (!Number.isFinite(value) || (spec.kind === 'integer' && !Number.isInteger(value)))
-    throw new UsageError(`--${name} must be ${what} from ${spec.min} to ${spec.max}; got "${raw}"`);
-  if (spec.kind === 'boolean' || value < spec.min || value > spec.max)
-    throw new UsageError(`--${name} must be ${what} from ${spec.min} to ${spec.max}; got ${raw}`);
-  return value;
 }
 
-/** Parses `--name value`, `--name=value` and boolean `--name`; throws UsageError on anything else. */
-export function parseFlags<T extends Record<string, FlagSpec>>(argv: readonly string[], specs: T): Parsed<T> {
+/** Parses argv against `spec`; defaults fill flags not given (booleans default to false). */
+export function parseArgs<S extends Record<string, FlagSpec>>(
+  argv: readonly string[],
+  spec: S,
+): ParsedArgs<S> {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(specs)) {
-    out[name] = spec.kind === 'boolean' ? false : 'default' in spec ? spec.default : undefined;
-  }
-  const known = Object.keys(specs).map((n) => `--${n}`).join(', ');
+  for (const [name, s] of Object.entries(spec))
+    out[name] = s.type === 'boolean' ? false : 'default' in s ? s.default : undefined;
+  const seen = new Set<string>();
+  const allowed = Object.keys(spec)
+    .map((n) => `--${n}`)
+    .join(', ');
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (flags: ${known})`);
+    if (!arg.startsWith('--') || arg === '--')
+      throw new ArgsError(`unexpected argument "${arg}" (flags: ${allowed})`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const spec = Object.prototype.hasOwnProperty.call(specs, name) ? specs[name] : undefined;
-    if (!spec) throw new UsageError(`unknown flag --${name} (flags: ${known})`);
-    if (spec.kind === 'boolean') {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+    const s = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
+    if (!s) throw new ArgsError(`unknown flag --${name} (allowed: ${allowed})`);
+    if (seen.has(name)) throw new ArgsError(`--${name} given twice`);
+    seen.add(name);
+    if (s.type === 'boolean') {
+      if (eq >= 0) throw new ArgsError(`--${name} takes no value`);
       out[name] = true;
       continue;
     }
-    const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (raw === undefined) throw new UsageError(`--${name} needs a value`);
-    out[name] = parseValue(name, spec, raw);
+    let raw: string | undefined;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else {
+      raw = argv[i + 1];
+      if (raw === undefined || raw.startsWith('--'))
+        throw new ArgsError(`--${name} needs a value: ${describe(s)}`);
+      i++;
+    }
+    if (s.type === 'string') {
+      if (s.choices && !s.choices.includes(raw))
+        throw new ArgsError(`--${name} must be ${describe(s)}, got "${raw}"`);
+      out[name] = raw;
+    } else {
+      const v = raw.trim() === '' ? NaN : Number(raw);
+      const bad =
+        !Number.isFinite(v) ||
+        (s.type === 'int' && !Number.isInteger(v)) ||
+        (s.min !== undefined && v < s.min) ||
+        (s.max !== undefined && v > s.max);
+      if (bad) throw new ArgsError(`--${name} must be ${describe(s)}, got "${raw}"`);
+      out[name] = v;
+    }
   }
-  return out as Parsed<T>;
+  return out as ParsedArgs<S>;
 }
 
-/** One usage line per flag, for --help. */
-export function usage(command: string, specs: Record<string, FlagSpec>): string {
-  const lines = Object.entries(specs).map(([name, spec]) => {
-    const allowed =
-      spec.kind === 'boolean'
-        ? ''
-        : spec.kind === 'string'
-          ? spec.choices
-            ? ` <${spec.choices.join('|')}>`
-            : ' <text>'
-          : ` <${spec.min}…${spec.max}>`;
-    return `  --${name}${allowed}  ${spec.help}`;
-  });
+/** Usage lines for --help. */
+export function usage(command: string, spec: Record<string, FlagSpec>): string {
+  const lines = Object.entries(spec).map(
+    ([n, s]) => `  --${n}${s.type === 'boolean' ? '' : ` <${describe(s)}>`}${s.help ? `  ${s.help}` : ''}`,
+  );
   return `usage: ${command} [flags]\n${lines.join('\n')}`;
 }
 
-/** Runs a CLI body: a UsageError prints one line on stderr and exits 2, nothing on stdout. */
-export async function runCli(command: string, body: () => Promise<void> | void): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${command}: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw error;
-  }
+/**
+ * Runs a CLI body. An ArgsError prints one line on stderr and exits 2 (nothing on stdout); any
+ * other error prints its first line and exits 1.
+ */
+export function runCli(body: () => Promise<void> | void): void {
+  Promise.resolve()
+    .then(body)
+    .catch((err: unknown) => {
+      const msg = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`${err instanceof ArgsError ? 'error' : 'failed'}: ${msg.split('\n')[0]}\n`);
+      process.exitCode = err instanceof ArgsError ? 2 : 1;
+    });
 }

@@ -1,0 +1,179 @@
+/** `npm run experiment`: rounds of amplification (and the supervised baseline) on one task, in Node. */
+import { writeFileSync } from 'node:fs';
+import { UNKNOWN, type Answer } from '../core/answer';
+import type { RoundMetrics } from '../core/metrics';
+import { PRESET_NAMES, resolveParams, ParamsError, type PresetName, type TaskId } from '../core/task';
+import { TASKS } from '../core/tasks';
+import { chooseBackend, type BackendName } from '../learn/backend';
+import { MODEL_SIZES, type ModelSize } from '../learn/defaults';
+import { TrainingSession } from '../learn/session';
+import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
+
+const SPEC = {
+  task: { type: 'string', choices: Object.keys(TASKS), help: 'which task (required)' },
+  preset: { type: 'string', choices: PRESET_NAMES, default: 'workshop' },
+  size: { type: 'int', min: 1, help: "the task's size parameter" },
+  seed: { type: 'int', min: 0, default: 1 },
+  rounds: { type: 'int', min: 1, help: 'rounds to run (default 20, or up to 500 with --until)' },
+  until: { type: 'number', min: 0, max: 1, help: "stop once X's held-out accuracy reaches this" },
+  'max-seconds': { type: 'number', min: 0, help: 'bound on wall time' },
+  backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm' },
+  'steps-per-round': { type: 'int', min: 1 },
+  'batch-size': { type: 'int', min: 1 },
+  'learning-rate': { type: 'number', min: 0 },
+  'model-size': { type: 'string', choices: MODEL_SIZES },
+  model: { type: 'string', help: 'JSON overrides of the model shape, e.g. {"selfLayers":3}' },
+  curriculum: {
+    type: 'string',
+    choices: ['on', 'off'],
+    help: 'ground-truth-free depth curriculum (default on)',
+  },
+  'subquestions-per-context': { type: 'int', min: 0, max: 16 },
+  'no-supervised': { type: 'boolean', help: 'skip the supervised baseline' },
+  json: { type: 'boolean', help: 'one JSON object per round on stdout' },
+  'dump-eval': { type: 'string', help: 'write the final held-out set with all answers (JSON Lines)' },
+  help: { type: 'boolean' },
+} satisfies Record<string, FlagSpec>;
+
+const pct = (x: number | null): string => (x === null ? '   - ' : `${(100 * x).toFixed(1).padStart(5)}`);
+
+function tableHeader(depths: string[]): string {
+  return `round  examples  overseer    labels    sec   ex/s  |    X   Amp   Sup | X by depth ${depths.join(' ')}`;
+}
+
+function tableRow(m: RoundMetrics): string {
+  const byDepth = Object.entries(m.byDepth)
+    .map(([, a]) => pct(a.model))
+    .join(' ');
+  return [
+    String(m.round).padStart(5),
+    String(m.examples).padStart(9),
+    String(m.overseerCalls).padStart(9),
+    String(m.labels).padStart(9),
+    m.seconds.toFixed(1).padStart(6),
+    String(Math.round(m.examplesPerSecond)).padStart(6),
+    ' |',
+    pct(m.modelAccuracy),
+    pct(m.amplifiedAccuracy),
+    pct(m.supervisedAccuracy),
+    '|',
+    byDepth,
+  ].join(' ');
+}
+
+function progress(round: number, step: number, steps: number): void {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((width * step) / steps);
+  process.stderr.write(
+    `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] round ${round} step ${step}/${steps}  `,
+  );
+}
+
+const clearProgress = (): void => {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+};
+
+export const answerOut = (task: { answerJson(a: Answer): unknown }, a: Answer): unknown =>
+  a === UNKNOWN ? '?' : task.answerJson(a);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), SPEC);
+  if (args.help) {
+    process.stderr.write(usage('npm run experiment --', SPEC) + '\n');
+    return;
+  }
+  if (!args.task) throw new ArgsError(`--task is required (one of ${Object.keys(TASKS).join(', ')})`);
+  const taskId = args.task as TaskId;
+  const task = TASKS[taskId];
+  const preset = args.preset as PresetName;
+  try {
+    resolveParams(task, preset, args.size);
+  } catch (e) {
+    if (e instanceof ParamsError) throw new ArgsError(`--size: ${e.message}`);
+    throw e;
+  }
+  let modelOverrides: Record<string, unknown> | undefined;
+  if (args.model !== undefined) {
+    try {
+      modelOverrides = JSON.parse(args.model) as Record<string, unknown>;
+    } catch {
+      throw new ArgsError(`--model must be a JSON object, got ${args.model}`);
+    }
+  }
+  const { backend } = await chooseBackend([args.backend as BackendName]);
+  const session = await TrainingSession.create({
+    task: taskId,
+    preset,
+    size: args.size,
+    seed: args.seed,
+    stepsPerRound: args['steps-per-round'],
+    batchSize: args['batch-size'],
+    learningRate: args['learning-rate'],
+    modelSize: args['model-size'] as ModelSize | undefined,
+    supervised: !args['no-supervised'],
+    model: modelOverrides,
+    curriculum: args.curriculum === undefined ? undefined : args.curriculum === 'on',
+    subquestionsPerContext: args['subquestions-per-context'],
+  });
+  const rounds = args.rounds ?? (args.until !== undefined ? 500 : 20);
+  const start = Date.now();
+  const overTime = (): boolean =>
+    args['max-seconds'] !== undefined && (Date.now() - start) / 1000 >= args['max-seconds'];
+  if (!args.json) {
+    const c = session.config;
+    process.stdout.write(
+      `${task.title} (${taskId}, ${preset}${args.size ? `, size ${args.size}` : ''}), seed ${c.seed}, backend ${backend}, ` +
+        `model ${c.modelSize} (${session.parameters} parameters), ${c.stepsPerRound} steps/round × ${c.batchSize} questions, lr ${c.learningRate}, ` +
+        `held-out ${session.heldOut.length} questions\n`,
+    );
+    const depths = Array.from({ length: task.maxDepth(c.params) }, (_, i) => `d${i + 1}`.padStart(5));
+    process.stdout.write(tableHeader(depths) + '\n');
+  }
+  let last: RoundMetrics | null = null;
+  while (session.round < rounds && !overTime()) {
+    const p = await session.train(5);
+    progress(session.round + 1, p.stepInRound, p.stepsPerRound);
+    if (!p.finished) continue;
+    last = p.finished;
+    clearProgress();
+    process.stdout.write((args.json ? JSON.stringify(last) : tableRow(last)) + '\n');
+    if (args.until !== undefined && last.modelAccuracy >= args.until) break;
+  }
+  clearProgress();
+  if (!args.json) {
+    const wall = (Date.now() - start) / 1000;
+    const reached =
+      args.until !== undefined
+        ? last && last.modelAccuracy >= args.until
+          ? `reached ${args.until} `
+          : `did not reach ${args.until} `
+        : '';
+    process.stdout.write(
+      `${reached}after ${session.round} rounds, ${session.examples} examples, ${wall.toFixed(1)} s wall (${session.seconds.toFixed(1)} s amplification, ${session.supervisedSeconds.toFixed(1)} s supervised, ${session.evalSeconds.toFixed(1)} s evaluation)\n`,
+    );
+  }
+  if (args['dump-eval']) {
+    const ev = session.lastEvaluation ?? (await session.evaluate());
+    const params = session.config.params;
+    const lines = ev.heldOut.map((h, i) =>
+      JSON.stringify({
+        task: taskId,
+        size: params[task.sizeParam],
+        seed: args.seed,
+        facts: task.factsJson(h.ctx),
+        question: task.questionJson(h.question),
+        answer: answerOut(task, h.truth),
+        depth: h.depth,
+        text: task.questionText(h.question),
+        model: answerOut(task, ev.model[i]!),
+        amplified: answerOut(task, ev.amplified[i]!),
+        supervised: ev.supervised ? answerOut(task, ev.supervised[i]!) : null,
+      }),
+    );
+    writeFileSync(args['dump-eval'], lines.join('\n') + '\n');
+  }
+  session.dispose();
+}
+
+runCli(main);

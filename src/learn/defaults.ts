@@ -1,0 +1,50 @@
+import type { TaskId } from '../core/task';
+import type { ModelConfig } from './model';
+
+export type ModelSize = 'small' | 'medium' | 'large';
+export const MODEL_SIZES: readonly ModelSize[] = ['small', 'medium', 'large'];
+
+export const MODEL_CONFIGS: Readonly<Record<ModelSize, ModelConfig>> = {
+  small: { d: 32, heads: 2, ff: 64, selfLayers: 1, hops: 2, pointer: true },
+  medium: { d: 64, heads: 4, ff: 128, selfLayers: 2, hops: 2, pointer: true },
+  large: { d: 96, heads: 4, ff: 192, selfLayers: 3, hops: 3, pointer: true },
+};
+
+export interface TrainingDefaults {
+  modelSize: ModelSize;
+  stepsPerRound: number;
+  /** Questions per training step. */
+  batchSize: number;
+  /** Questions drawn per context in a training batch (the context is encoded once for all). */
+  questionsPerContext: number;
+  learningRate: number;
+  /** Ground-truth-free depth curriculum. */
+  curriculum: boolean;
+  /** Share of amplification's questions at the deepest admitted depth. */
+  deepestShare: number;
+  /** Subquestions of H (per context) trained on besides the generated questions. */
+  subquestionsPerContext: number;
+  /** Per-task changes to the model size's shape. */
+  model?: Partial<ModelConfig>;
+}
+
+const BASE: TrainingDefaults = {
+  modelSize: 'medium',
+  stepsPerRound: 50,
+  batchSize: 128,
+  questionsPerContext: 2,
+  learningRate: 2e-3,
+  curriculum: true,
+  deepestShare: 0.5,
+  subquestionsPerContext: 2,
+};
+
+export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
+  permutation: { ...BASE },
+  assignments: { ...BASE },
+  // The answer is a sum over matching facts: an attention sink lets attention count (measured:
+  // X 75% vs 68% after 128k examples, depth 3 70% vs 46%).
+  wildcard: { ...BASE, model: { sink: true } },
+  'shortest-path': { ...BASE },
+  'union-find': { ...BASE },
+};

@@ -1,0 +1,211 @@
+/** A model X with its optimiser: batched answering (contexts encoded once) and training steps. */
+import * as tf from '@tensorflow/tfjs';
+import { UNKNOWN, type Answer } from '../core/answer';
+import type { WaveItem } from '../core/recursion';
+import {
+  ContextEncoder,
+  decodeRow,
+  factArrays,
+  groupByContext,
+  questionArrays,
+  shapeOf,
+  targetMask,
+  type AnyEncoding,
+} from './batch';
+import {
+  answerLogits,
+  contextRepTensors,
+  encodeContexts,
+  initWeights,
+  lossFromLogits,
+  outputWidth,
+  parameterCount,
+  type ContextRep,
+  type GridArrays,
+  type ModelConfig,
+  type ModelShape,
+  type Weights,
+} from './model';
+
+export interface BatchAnswerer {
+  answerBatch(items: WaveItem[]): Promise<Answer[]>;
+  dispose(): void;
+}
+
+/** Contexts per forward call when answering many questions (bounds memory). */
+const CHUNK_CONTEXTS = 128;
+
+export class Learner {
+  readonly shape: ModelShape;
+  readonly width: number;
+  readonly encoder: ContextEncoder;
+  weights: Record<string, tf.Variable>;
+  private optimizer: tf.Optimizer;
+
+  constructor(
+    readonly enc: AnyEncoding,
+    readonly cfg: ModelConfig,
+    rng: () => number,
+    learningRate: number,
+  ) {
+    this.shape = shapeOf(enc);
+    this.width = outputWidth(this.shape, cfg);
+    this.encoder = new ContextEncoder(enc);
+    this.weights = initWeights(this.shape, cfg, rng);
+    this.optimizer = tf.train.adam(learningRate);
+  }
+
+  get parameters(): number {
+    return parameterCount(this.weights);
+  }
+
+  /** A frozen copy of the current weights (the teacher); the caller disposes it with disposeWeights. */
+  snapshot(): Weights {
+    const out: Weights = {};
+    for (const [k, v] of Object.entries(this.weights)) out[k] = tf.clone(v);
+    return out;
+  }
+
+  private grid(
+    contexts: readonly unknown[],
+    rows: readonly (readonly (unknown | null)[])[],
+    perContext: number,
+  ): GridArrays {
+    return {
+      ...factArrays(this.encoder, this.shape, contexts),
+      perContext,
+      questions: questionArrays(this.enc, this.shape, rows, perContext),
+    };
+  }
+
+  /** Encodes these contexts once with `weights`; answers any batch of questions about them. */
+  answerer(weights: Weights, contexts: readonly unknown[]): BatchAnswerer {
+    const facts = factArrays(this.encoder, this.shape, contexts);
+    const empty: GridArrays = { ...facts, perContext: 0, questions: new Float32Array(0) };
+    const rep = tf.tidy(
+      () => encodeContexts(weights, this.shape, this.cfg, empty) as unknown as tf.TensorContainer,
+    ) as unknown as ContextRep;
+    const index = new Map<unknown, number>();
+    contexts.forEach((c, i) => index.set(c, i));
+    let disposed = false;
+    return {
+      answerBatch: async (items) => {
+        if (disposed) throw new Error('answerer used after dispose');
+        const rows: (unknown | null)[][] = contexts.map(() => []);
+        const where: [number, number][] = items.map((it) => {
+          const ci = index.get(it.ctx);
+          if (ci === undefined) throw new Error('question about a context this answerer did not encode');
+          rows[ci]!.push(it.question);
+          return [ci, rows[ci]!.length - 1];
+        });
+        const perContext = rows.reduce((m, r) => Math.max(m, r.length), 0);
+        if (perContext === 0) return [];
+        const g: GridArrays = {
+          ...facts,
+          perContext,
+          questions: questionArrays(this.enc, this.shape, rows, perContext),
+        };
+        const logits = tf.tidy(() => answerLogits(weights, this.shape, this.cfg, rep, g));
+        const data = (await logits.data()) as Float32Array;
+        logits.dispose();
+        return where.map(([ci, qi]) => {
+          const cls = decodeRow(
+            data,
+            ci * perContext + qi,
+            this.width,
+            this.shape.answerClasses,
+            facts.pointerClass,
+            ci,
+            this.shape.maxFacts,
+            this.cfg.pointer,
+          );
+          return this.enc.classToAnswer(cls);
+        });
+      },
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        tf.dispose(contextRepTensors(rep));
+      },
+    };
+  }
+
+  /** Answers any number of (ctx, question) items with `weights` (default: the live weights). */
+  async answer(items: readonly WaveItem[], weights: Weights = this.weights): Promise<Answer[]> {
+    const out: Answer[] = new Array(items.length).fill(UNKNOWN);
+    const grouped = groupByContext(items);
+    for (let start = 0; start < grouped.contexts.length; start += CHUNK_CONTEXTS) {
+      const ctxs = grouped.contexts.slice(start, start + CHUNK_CONTEXTS);
+      const a = this.answerer(weights, ctxs);
+      try {
+        const idx: number[] = [];
+        const batch: WaveItem[] = [];
+        items.forEach((it, i) => {
+          const ci = grouped.where[i]![0];
+          if (ci >= start && ci < start + CHUNK_CONTEXTS) {
+            idx.push(i);
+            batch.push(it);
+          }
+        });
+        const got = await a.answerBatch(batch);
+        idx.forEach((i, j) => (out[i] = got[j]!));
+      } finally {
+        a.dispose();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One optimiser step on these items with these targets. Items whose target is `?` are skipped
+   * when `skipUnknown` (a `?` target carries no information about the answer). Returns the loss
+   * and how many items were trained on.
+   */
+  async trainStep(
+    items: readonly WaveItem[],
+    targets: readonly Answer[],
+    skipUnknown = true,
+  ): Promise<{ loss: number; used: number }> {
+    const grouped = groupByContext(items);
+    const g = this.grid(grouped.contexts, grouped.rows, grouped.perContext);
+    const classes: (number | null)[] = new Array(grouped.contexts.length * grouped.perContext).fill(null);
+    let used = 0;
+    items.forEach((_, i) => {
+      const t = targets[i]!;
+      if (skipUnknown && t === UNKNOWN) return;
+      const [ci, qi] = grouped.where[i]!;
+      classes[ci * grouped.perContext + qi] = this.enc.answerToClass(t);
+      used++;
+    });
+    if (used === 0) return { loss: NaN, used };
+    const { mask, weights } = targetMask(
+      classes,
+      grouped.perContext,
+      this.width,
+      this.shape.answerClasses,
+      g.pointerClass,
+      this.shape.maxFacts,
+      this.cfg.pointer,
+    );
+    const cost = this.optimizer.minimize(
+      () => {
+        const rep = encodeContexts(this.weights, this.shape, this.cfg, g);
+        return lossFromLogits(answerLogits(this.weights, this.shape, this.cfg, rep, g), mask, weights);
+      },
+      true,
+      Object.values(this.weights),
+    );
+    const loss = cost ? (await cost.data())[0]! : NaN;
+    cost?.dispose();
+    return { loss, used };
+  }
+
+  dispose(): void {
+    tf.dispose(Object.values(this.weights));
+    this.optimizer.dispose();
+  }
+}
+
+export function disposeWeights(w: Weights): void {
+  tf.dispose(Object.values(w));
+}

@@ -1,0 +1,578 @@
+/** The round loop the app's worker and the CLI drive: amplification, the supervised baseline, evaluation. */
+import * as tf from '@tensorflow/tfjs';
+import type { Answer } from '../core/answer';
+import type { RoundMetrics } from '../core/metrics';
+import type { WaveItem } from '../core/recursion';
+import { createRng, type Rng } from '../core/rng';
+import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
+import { getTask } from '../core/tasks';
+import { amplificationStep, amplifiedAnswers, overseerView, sampleItems, type OverseerView } from './amplify';
+import { MODEL_CONFIGS, TASK_DEFAULTS, type ModelSize } from './defaults';
+import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
+import { disposeWeights, Learner } from './learner';
+import { forwardFlops, type ModelConfig, type Weights } from './model';
+
+export interface SessionConfig {
+  task: TaskId;
+  preset: PresetName;
+  size?: number;
+  seed: number;
+  modelSize?: ModelSize;
+  stepsPerRound?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Train the supervised baseline too (default true). */
+  supervised?: boolean;
+  /** Questions per context in a training batch (default per task). */
+  questionsPerContext?: number;
+  /** Skip `?` targets when training (default true). */
+  skipUnknown?: boolean;
+  /** Override the model's shape (advanced; modelSize picks one otherwise). */
+  model?: Partial<ModelConfig>;
+  /** Minimum held-out questions (default 500). */
+  heldOutQuestions?: number;
+  /**
+   * Ground-truth-free depth curriculum (default true): amplification trains on depths 1…D and
+   * admits D+1 once X agrees with Amp(X) on `admitAgreement` of fresh questions of every depth ≤ D.
+   */
+  curriculum?: boolean;
+  admitAgreement?: number;
+  /** Per context in an amplification batch: how many of H's subquestions to train on too (default per task). */
+  subquestionsPerContext?: number;
+  /** Share of each amplification batch drawn at the deepest admitted depth (the rest uniform below it). */
+  deepestShare?: number;
+}
+
+/** RoundMetrics plus what this session knows about the round. */
+export interface SessionRoundMetrics extends RoundMetrics {
+  /** Deepest depth amplification trains on (the curriculum's frontier). */
+  admittedDepth: number;
+  /** X's agreement with Amp(X) on fresh questions per admitted depth (no ground truth). */
+  agreement: Record<string, number>;
+  supervisedSeconds: number;
+  evalSeconds: number;
+  loss: number;
+}
+
+export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model'>> & {
+  size?: number;
+  params: Params;
+  model: ModelConfig;
+};
+
+export interface TrainProgress {
+  stepInRound: number;
+  stepsPerRound: number;
+  finished?: SessionRoundMetrics;
+}
+
+/** Answers of the three answerers on the held-out set at the last evaluation. */
+export interface Evaluation {
+  heldOut: readonly HeldOutItem[];
+  model: Answer[];
+  amplified: Answer[];
+  supervised: Answer[] | null;
+  scores: { model: Score; amplified: Score; supervised: Score | null };
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export class TrainingSession {
+  readonly config: ResolvedConfig;
+  readonly task: AnyTask;
+  readonly backend: string;
+  /** Rounds finished. */
+  round = 0;
+  stepInRound = 0;
+  examples = 0;
+  overseerCalls = 0;
+  labels = 0;
+  /** Seconds spent on amplification's training steps (teacher waves + student updates). */
+  seconds = 0;
+  supervisedSeconds = 0;
+  evalSeconds = 0;
+  lastLoss = NaN;
+  /** Model calls (waves) per amplification step, averaged. */
+  private waveCount = 0;
+  /** Subquestions sent to the teacher so far. */
+  modelQueries = 0;
+  private ampSteps = 0;
+  lastEvaluation: Evaluation | null = null;
+  readonly history: SessionRoundMetrics[] = [];
+  /** The curriculum's frontier (maxDepth when the curriculum is off). */
+  admittedDepth: number;
+  agreement: Record<string, number> = {};
+  readonly maxDepth: number;
+
+  private readonly view: OverseerView;
+  private readonly x: Learner;
+  private readonly sup: Learner | null;
+  private teacher: Weights;
+  private readonly ampRng: Rng;
+  private readonly supRng: Rng;
+  private readonly curriculumRng: Rng;
+  readonly heldOut: HeldOutItem[];
+  private disposed = false;
+  private busy = false;
+
+  private constructor(task: AnyTask, config: ResolvedConfig) {
+    this.task = task;
+    this.config = config;
+    this.backend = tf.getBackend();
+    this.view = overseerView(task);
+    const root = createRng(config.seed);
+    const enc = task.encoding(config.params);
+    const init = root.fork('init');
+    this.x = new Learner(enc, config.model, () => init.next(), config.learningRate);
+    const initSup = root.fork('init');
+    this.sup = config.supervised
+      ? new Learner(enc, config.model, () => initSup.next(), config.learningRate)
+      : null;
+    this.teacher = this.x.snapshot();
+    this.ampRng = root.fork('amplification');
+    this.supRng = root.fork('supervised');
+    this.curriculumRng = root.fork('curriculum');
+    this.maxDepth = task.maxDepth(config.params);
+    this.admittedDepth = config.curriculum ? 1 : this.maxDepth;
+    this.heldOut = makeHeldOut(task, config.params, config.seed, config.heldOutQuestions);
+  }
+
+  static async create(config: SessionConfig): Promise<TrainingSession> {
+    const task = getTask(config.task);
+    if (!task) throw new Error(`unknown task "${config.task}"`);
+    return TrainingSession.createWithTask(task, config);
+  }
+
+  /** Like create, with an explicit task object (tests use one whose solver throws). */
+  static async createWithTask(task: AnyTask, config: SessionConfig): Promise<TrainingSession> {
+    await tf.ready();
+    const d = TASK_DEFAULTS[task.id] ?? TASK_DEFAULTS.permutation;
+    const modelSize = config.modelSize ?? d.modelSize;
+    const resolved: ResolvedConfig = {
+      task: config.task,
+      preset: config.preset,
+      size: config.size,
+      seed: config.seed,
+      modelSize,
+      stepsPerRound: config.stepsPerRound ?? d.stepsPerRound,
+      batchSize: config.batchSize ?? d.batchSize,
+      learningRate: config.learningRate ?? d.learningRate,
+      supervised: config.supervised ?? true,
+      questionsPerContext: config.questionsPerContext ?? d.questionsPerContext,
+      skipUnknown: config.skipUnknown ?? true,
+      heldOutQuestions: config.heldOutQuestions ?? 500,
+      curriculum: config.curriculum ?? d.curriculum,
+      admitAgreement: config.admitAgreement ?? 0.85,
+      deepestShare: config.deepestShare ?? d.deepestShare,
+      subquestionsPerContext: config.subquestionsPerContext ?? d.subquestionsPerContext,
+      params: resolveParams(task, config.preset, config.size),
+      model: { ...MODEL_CONFIGS[modelSize], ...d.model, ...config.model },
+    };
+    for (const [k, v] of [
+      ['stepsPerRound', resolved.stepsPerRound],
+      ['batchSize', resolved.batchSize],
+      ['questionsPerContext', resolved.questionsPerContext],
+    ] as const)
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
+    if (!(resolved.learningRate > 0))
+      throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
+    return new TrainingSession(task, resolved);
+  }
+
+  /** Mean model calls (waves) per amplification step so far. */
+  get meanWaves(): number {
+    return this.ampSteps ? this.waveCount / this.ampSteps : 0;
+  }
+
+  get parameters(): number {
+    return this.x.parameters;
+  }
+
+  /** Forward FLOPs for one training question (a context is shared by questionsPerContext questions). */
+  get flopsPerQuestion(): { forward: number; perContext: number; perQuestion: number } {
+    const f = forwardFlops(this.x.shape, this.config.model);
+    const perCtx = this.config.questionsPerContext + this.config.subquestionsPerContext;
+    return { ...f, forward: f.perQuestion + f.perContext / perCtx };
+  }
+
+  /**
+   * FLOPs of one amplification training example, counted as matmul work: the student's forward and
+   * backward (≈ 3 forwards), the teacher's context encoding (once per context) and its question
+   * passes (one per subquestion sent to the model, as measured so far).
+   */
+  get trainingFlopsPerExample(): number {
+    const f = this.flopsPerQuestion;
+    const perCtx = this.config.questionsPerContext + this.config.subquestionsPerContext;
+    const queries = this.examples ? this.modelQueries / this.examples : 0;
+    return 3 * f.forward + f.perContext / perCtx + queries * f.perQuestion;
+  }
+
+  private batchContexts(): number {
+    return Math.max(
+      1,
+      Math.round(
+        this.config.batchSize / (this.config.questionsPerContext + this.config.subquestionsPerContext),
+      ),
+    );
+  }
+
+  /** A depth for amplification's next question: deepestShare at the frontier, the rest uniform below. */
+  private drawDepth(): number {
+    const top = this.admittedDepth;
+    if (top <= 1) return 1;
+    if (this.ampRng.next() < this.config.deepestShare) return top;
+    return 1 + this.ampRng.int(top - 1);
+  }
+
+  /** The curriculum's check: X vs Amp(X) on fresh questions of each admitted depth (no ground truth). */
+  private async updateCurriculum(): Promise<void> {
+    const per = 64;
+    const items: WaveItem[] = [];
+    const depths: number[] = [];
+    for (let d = 1; d <= this.admittedDepth; d++) {
+      for (const it of sampleItems(this.view, this.curriculumRng, this.config.params, per / 4, 4, () => d)) {
+        items.push(it);
+        depths.push(d);
+      }
+    }
+    const own = await this.x.answer(items);
+    const amp = (await amplifiedAnswers(this.view, this.x, this.x.weights, items)).answers;
+    const agree = new Map<number, number>();
+    depths.forEach((d, i) => agree.set(d, (agree.get(d) ?? 0) + (own[i] === amp[i] ? 1 : 0)));
+    this.agreement = {};
+    let all = true;
+    for (let d = 1; d <= this.admittedDepth; d++) {
+      const a = (agree.get(d) ?? 0) / per;
+      this.agreement[String(d)] = a;
+      if (a < this.config.admitAgreement) all = false;
+    }
+    if (this.config.curriculum && all && this.admittedDepth < this.maxDepth) this.admittedDepth++;
+  }
+
+  /** Amplification's step: Amp(teacher) on fresh questions, then one student update. */
+  private async ampStep(): Promise<number> {
+    const t0 = now();
+    const items = sampleItems(
+      this.view,
+      this.ampRng,
+      this.config.params,
+      this.batchContexts(),
+      this.config.questionsPerContext + this.config.subquestionsPerContext,
+      () => this.drawDepth(),
+    );
+    const top = this.admittedDepth;
+    const r = await amplificationStep(this.view, this.x, this.teacher, items, {
+      skipUnknown: this.config.skipUnknown,
+      subquestionsPerContext: this.config.subquestionsPerContext,
+      rng: this.ampRng,
+      keepSubquestion: (it) => this.view.depth(it.ctx, it.question) <= top,
+    });
+    this.examples += r.examples;
+    const used = r.examples;
+    this.overseerCalls += r.overseerCalls;
+    this.waveCount += r.waves;
+    this.modelQueries += r.modelQueries;
+    this.ampSteps++;
+    this.lastLoss = r.loss;
+    this.seconds += (now() - t0) / 1000;
+    return used;
+  }
+
+  /** The supervised baseline's step on `count` fresh questions (as many as amplification just used). */
+  private async supStep(count: number): Promise<void> {
+    if (!this.sup || count <= 0) return;
+    const t0 = now();
+    const per = this.config.questionsPerContext + this.config.subquestionsPerContext;
+    const items = sampleItems(this.task, this.supRng, this.config.params, Math.ceil(count / per), per).slice(
+      0,
+      count,
+    );
+    const truth = items.map((it) => this.task.solve(it.ctx, it.question));
+    await this.sup.trainStep(items, truth, false);
+    this.labels += items.length;
+    this.supervisedSeconds += (now() - t0) / 1000;
+  }
+
+  /**
+   * Trains at most maxSteps steps of the current round; resumable mid-round. When the round's
+   * last step is done it evaluates, makes the student the next teacher, and returns the metrics.
+   */
+  async train(maxSteps: number): Promise<TrainProgress> {
+    if (this.disposed) throw new Error('session disposed');
+    if (this.busy) throw new Error('train() called while a previous call is still running');
+    this.busy = true;
+    try {
+      return await this.trainSteps(maxSteps);
+    } finally {
+      this.busy = false;
+      if (this.disposed) this.release();
+    }
+  }
+
+  private async trainSteps(maxSteps: number): Promise<TrainProgress> {
+    const spr = this.config.stepsPerRound;
+    for (let s = 0; s < maxSteps && this.stepInRound < spr && !this.disposed; s++) {
+      await this.supStep(await this.ampStep());
+      this.stepInRound++;
+    }
+    if (this.stepInRound < spr || this.disposed) return { stepInRound: this.stepInRound, stepsPerRound: spr };
+    const finished = await this.finishRound();
+    return { stepInRound: spr, stepsPerRound: spr, finished };
+  }
+
+  /** Trains until the current round finishes. */
+  async trainRound(): Promise<SessionRoundMetrics> {
+    for (;;) {
+      const p = await this.train(this.config.stepsPerRound);
+      if (p.finished) return p.finished;
+    }
+  }
+
+  private async finishRound(): Promise<SessionRoundMetrics> {
+    disposeWeights(this.teacher);
+    this.teacher = this.x.snapshot();
+    this.round++;
+    this.stepInRound = 0;
+    const tc = now();
+    if (this.config.curriculum) await this.updateCurriculum();
+    this.seconds += (now() - tc) / 1000;
+    const t0 = now();
+    const ev = await this.evaluate();
+    this.evalSeconds += (now() - t0) / 1000;
+    const m: SessionRoundMetrics = {
+      round: this.round,
+      task: this.task.id,
+      preset: this.config.preset,
+      seed: this.config.seed,
+      backend: this.backend,
+      examples: this.examples,
+      overseerCalls: this.overseerCalls,
+      labels: this.labels,
+      seconds: this.seconds,
+      examplesPerSecond: this.seconds > 0 ? this.examples / this.seconds : 0,
+      modelAccuracy: ev.scores.model.overall,
+      amplifiedAccuracy: ev.scores.amplified.overall,
+      supervisedAccuracy: ev.scores.supervised ? ev.scores.supervised.overall : null,
+      byDepth: combineByDepth(ev.scores.model, ev.scores.amplified, ev.scores.supervised),
+      tensors: tf.memory().numTensors,
+      admittedDepth: this.admittedDepth,
+      agreement: this.agreement,
+      supervisedSeconds: this.supervisedSeconds,
+      evalSeconds: this.evalSeconds,
+      loss: this.lastLoss,
+    };
+    this.history.push(m);
+    return m;
+  }
+
+  /** X, Amp(X) and the supervised model on the held-out set, against the ground truth. */
+  async evaluate(): Promise<Evaluation> {
+    const items: WaveItem[] = this.heldOut.map((h) => ({ ctx: h.ctx, question: h.question }));
+    const model = await this.x.answer(items);
+    const amplified: Answer[] = [];
+    const CHUNK = 512;
+    for (let i = 0; i < items.length; i += CHUNK)
+      amplified.push(
+        ...(await amplifiedAnswers(this.view, this.x, this.x.weights, items.slice(i, i + CHUNK))).answers,
+      );
+    const supervised = this.sup ? await this.sup.answer(items, this.sup.weights) : null;
+    const ev: Evaluation = {
+      heldOut: this.heldOut,
+      model,
+      amplified,
+      supervised,
+      scores: {
+        model: score(this.heldOut, model),
+        amplified: score(this.heldOut, amplified),
+        supervised: supervised ? score(this.heldOut, supervised) : null,
+      },
+    };
+    this.lastEvaluation = ev;
+    return ev;
+  }
+
+  /** X's current answers to (non-primitive) questions about one context. */
+  async answer(ctx: unknown, questions: unknown[]): Promise<Answer[]> {
+    if (this.disposed) throw new Error('session disposed');
+    return this.x.answer(questions.map((question) => ({ ctx, question })));
+  }
+
+  /** Amp(X)'s answers (H one level, X below) to questions about one context. */
+  async amplifiedAnswer(ctx: unknown, questions: unknown[]): Promise<Answer[]> {
+    return (
+      await amplifiedAnswers(
+        this.view,
+        this.x,
+        this.x.weights,
+        questions.map((question) => ({ ctx, question })),
+      )
+    ).answers;
+  }
+
+  /** Frees every tensor. Safe during a train() call: the call stops after its current step and frees them then. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (!this.busy) this.release();
+  }
+
+  private release(): void {
+    disposeWeights(this.teacher);
+    this.x.dispose();
+    this.sup?.dispose();
+  }
+
+  /**
+   * The session as plain data, taken at a round boundary (stepInRound 0): counters, history and
+   * the weights of X and of the supervised baseline (base64 float32 little-endian). The optimiser
+   * state and the random streams are not kept; a restored session draws fresh questions.
+   */
+  async snapshot(): Promise<SessionSnapshot> {
+    if (this.disposed) throw new Error('session disposed');
+    const { params: _params, ...config } = this.config;
+    void _params;
+    return {
+      version: 1,
+      config: { ...config, model: { ...config.model } },
+      round: this.round,
+      examples: this.examples,
+      overseerCalls: this.overseerCalls,
+      labels: this.labels,
+      seconds: this.seconds,
+      history: this.history.map((m) => ({ ...m, byDepth: { ...m.byDepth } })),
+      admittedDepth: this.admittedDepth,
+      weights: {
+        x: await encodeWeights(this.x.weights),
+        supervised: this.sup ? await encodeWeights(this.sup.weights) : null,
+      },
+    };
+  }
+
+  /**
+   * A session rebuilt from a snapshot: the same configuration, X's and the baseline's weights,
+   * the counters and the history; the teacher is X. Throws (leaving nothing allocated) when the
+   * weights do not fit the model the configuration builds.
+   */
+  static async restore(snapshot: SessionSnapshot): Promise<TrainingSession> {
+    if (snapshot?.version !== 1) throw new Error('unsupported session snapshot version');
+    const s = await TrainingSession.create(snapshot.config);
+    try {
+      const x = decodeWeights(s.x.weights, snapshot.weights.x, 'X');
+      const sup = s.sup
+        ? decodeWeights(s.sup.weights, snapshot.weights.supervised, 'the supervised model')
+        : null;
+      assignWeights(s.x.weights, x);
+      if (s.sup && sup) assignWeights(s.sup.weights, sup);
+      disposeWeights(s.teacher);
+      s.teacher = s.x.snapshot();
+      const count = (v: unknown, name: string): number => {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+          throw new Error(`snapshot ${name} is not a count`);
+        return v;
+      };
+      s.round = count(snapshot.round, 'round');
+      s.examples = count(snapshot.examples, 'examples');
+      s.overseerCalls = count(snapshot.overseerCalls, 'overseerCalls');
+      s.labels = count(snapshot.labels, 'labels');
+      s.seconds = count(snapshot.seconds, 'seconds');
+      s.history.push(...(snapshot.history as SessionRoundMetrics[]));
+      const last = snapshot.history[snapshot.history.length - 1] as Partial<SessionRoundMetrics> | undefined;
+      const admitted = snapshot.admittedDepth ?? last?.admittedDepth;
+      if (typeof admitted === 'number' && Number.isInteger(admitted))
+        s.admittedDepth = Math.max(1, Math.min(s.maxDepth, admitted));
+    } catch (err) {
+      s.dispose();
+      throw err;
+    }
+    return s;
+  }
+}
+
+/** Weights as plain data: per variable its shape and its values, base64 of float32 little-endian. */
+export type SnapshotWeights = Record<string, { shape: number[]; data: string }>;
+
+/** What TrainingSession.snapshot returns and TrainingSession.restore takes. */
+export interface SessionSnapshot {
+  version: 1;
+  config: SessionConfig;
+  round: number;
+  examples: number;
+  overseerCalls: number;
+  labels: number;
+  seconds: number;
+  history: RoundMetrics[];
+  /** The curriculum's frontier at the snapshot (optional; else the last history entry's). */
+  admittedDepth?: number;
+  weights: { x: SnapshotWeights; supervised: SnapshotWeights | null };
+}
+
+export function float32ToBase64(values: Float32Array): string {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
+  let bin = '';
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) bin += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return btoa(bin);
+}
+
+export function base64ToFloat32(data: string, expected: number): Float32Array {
+  if (typeof data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data))
+    throw new Error('weights are not base64');
+  const bin = atob(data);
+  if (bin.length !== expected * 4)
+    throw new Error(`weights hold ${bin.length} bytes, expected ${expected * 4}`);
+  const view = new DataView(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));
+  const out = new Float32Array(expected);
+  for (let i = 0; i < expected; i++) {
+    const v = view.getFloat32(i * 4, true);
+    if (!Number.isFinite(v)) throw new Error('weights hold a value that is not a finite number');
+    out[i] = v;
+  }
+  return out;
+}
+
+async function encodeWeights(weights: Record<string, tf.Tensor>): Promise<SnapshotWeights> {
+  const out: SnapshotWeights = {};
+  for (const [name, t] of Object.entries(weights))
+    out[name] = { shape: [...t.shape], data: float32ToBase64((await t.data()) as Float32Array) };
+  return out;
+}
+
+/** Checks every variable's name and shape against the model, then decodes (nothing assigned yet). */
+function decodeWeights(
+  target: Record<string, tf.Tensor>,
+  data: SnapshotWeights | null | undefined,
+  what: string,
+): Map<string, Float32Array> {
+  if (!data || typeof data !== 'object') throw new Error(`the snapshot has no weights for ${what}`);
+  const names = Object.keys(target);
+  const given = Object.keys(data);
+  const extra = given.filter((n) => !Object.prototype.hasOwnProperty.call(target, n));
+  if (extra.length > 0 || given.length !== names.length)
+    throw new Error(`the weights for ${what} do not fit this model (variables differ)`);
+  const out = new Map<string, Float32Array>();
+  for (const name of names) {
+    const w = data[name];
+    const shape = target[name]!.shape;
+    if (
+      !w ||
+      !Array.isArray(w.shape) ||
+      w.shape.length !== shape.length ||
+      w.shape.some((d, i) => d !== shape[i])
+    )
+      throw new Error(`the weights for ${what} do not fit this model (${name} has the wrong shape)`);
+    out.set(name, base64ToFloat32(w.data, target[name]!.size));
+  }
+  return out;
+}
+
+function assignWeights(target: Record<string, tf.Tensor>, values: Map<string, Float32Array>): void {
+  for (const [name, v] of values) {
+    const variable = target[name] as tf.Variable;
+    const t = tf.tensor(v, variable.shape, 'float32');
+    variable.assign(t);
+    t.dispose();
+  }
+}
