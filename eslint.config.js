@@ -4,7 +4,18 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['.gpu/', '.gl/', '.vitest/', 'dist/', 'node_modules/', 'bench/results/', 'test-results/', 'public/runs/'] },
+  {
+    ignores: [
+      '.gpu/',
+      '.gl/',
+      '.vitest/',
+      'dist/',
+      'node_modules/',
+      'bench/results/',
+      'test-results/',
+      'public/runs/',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

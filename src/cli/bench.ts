@@ -16,6 +16,12 @@ const SPEC = {
   seeds: { type: 'int', min: 1, max: 10, default: 3, help: 'seeds per task (median reported)' },
   'cap-seconds': { type: 'number', min: 1, default: 150, help: 'wall-time cap per training run' },
   quick: { type: 'boolean', help: '1 seed, 40 s cap, short throughput runs' },
+  backends: {
+    type: 'string',
+    default: 'wasm,cpu',
+    help: 'backends whose throughput is measured (wasm, cpu, webgpu)',
+  },
+  'throughput-only': { type: 'boolean', help: 'skip the time-to-accuracy runs' },
   out: { type: 'string', default: 'bench/results', help: 'folder for the JSON and markdown' },
   json: { type: 'boolean', help: 'print the JSON result on stdout' },
   help: { type: 'boolean' },
@@ -178,7 +184,11 @@ async function main(): Promise<void> {
       >;
     }
   > = {};
-  for (const b of ['wasm', 'cpu'] as BackendName[]) {
+  const backendList = args.backends.split(',') as BackendName[];
+  for (const b of backendList)
+    if (!['wasm', 'cpu', 'webgpu'].includes(b))
+      throw new ArgsError(`--backends: "${b}" is not one of wasm, cpu, webgpu`);
+  for (const b of backendList) {
     await chooseBackend([b]);
     const mm = await matmulGflops();
     log(`${b}: matmul ${mm.gflops.toFixed(1)} GFLOP/s`);
@@ -191,6 +201,26 @@ async function main(): Promise<void> {
         `  ${t}: ${tp.examplesPerSecond.toFixed(0)} examples/s, ${(tp.flopsPerExample / 1e6).toFixed(2)} MFLOP/example, ${achieved.toFixed(1)} GFLOP/s (${((100 * achieved) / mm.gflops).toFixed(0)}% of matmul)`,
       );
     }
+  }
+
+  if (args['throughput-only']) {
+    const result = { started, finished: new Date().toISOString(), node: process.version, backends };
+    mkdirSync(args.out, { recursive: true });
+    writeFileSync(
+      `${args.out}/throughput-${backendList.join('-')}.json`,
+      JSON.stringify(result, null, 2) + '\n',
+    );
+    const lines = [
+      '| backend | task | examples/s | MFLOP/example | achieved GFLOP/s | matmul GFLOP/s | efficiency |',
+      '|---|---|---|---|---|---|---|',
+    ];
+    for (const [b, r] of Object.entries(backends))
+      for (const [t, x] of Object.entries(r.tasks))
+        lines.push(
+          `| ${b} | ${t} | ${x.examplesPerSecond.toFixed(0)} | ${(x.flopsPerExample / 1e6).toFixed(2)} | ${x.achievedGflops.toFixed(1)} | ${r.matmulGflops.toFixed(1)} | ${(100 * x.efficiency).toFixed(0)}% |`,
+        );
+    process.stdout.write(args.json ? JSON.stringify(result) + '\n' : lines.join('\n') + '\n');
+    return;
   }
 
   await chooseBackend(['wasm']);

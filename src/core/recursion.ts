@@ -1,5 +1,5 @@
 import { UNKNOWN, type Answer } from './answer';
-import type { AnyTask } from './task';
+import type { OverseerTask } from './task';
 
 /** Who answered a node of a decomposition tree. */
 export type AnsweredBy = 'lookup' | 'overseer' | 'model';
@@ -19,7 +19,7 @@ export interface TraceNode {
 
 /** Runs H to completion on `q`, answering each subquestion with `answerSub`. */
 export function runOverseer(
-  task: AnyTask,
+  task: OverseerTask,
   ctx: unknown,
   q: unknown,
   answerSub: (sub: unknown) => Answer,
@@ -34,7 +34,7 @@ export function runOverseer(
  * HCH: H answering every subquestion by recursing into H, down to lookups. Memoised per
  * context, so it stays cheap even where the tree is exponential (union find).
  */
-export function hch(task: AnyTask, ctx: unknown, q: unknown, memo = new Map<string, Answer>()): Answer {
+export function hch(task: OverseerTask, ctx: unknown, q: unknown, memo = new Map<string, Answer>()): Answer {
   if (task.isPrimitive(q)) return task.lookup(ctx, q);
   const key = task.questionKey(q);
   const known = memo.get(key);
@@ -44,7 +44,7 @@ export function hch(task: AnyTask, ctx: unknown, q: unknown, memo = new Map<stri
   return answer;
 }
 
-function leaf(task: AnyTask, ctx: unknown, q: unknown, by: AnsweredBy, answer: Answer): TraceNode {
+function leaf(task: OverseerTask, ctx: unknown, q: unknown, by: AnsweredBy, answer: Answer): TraceNode {
   return {
     question: task.questionJson(q),
     key: task.questionKey(q),
@@ -62,7 +62,7 @@ function leaf(task: AnyTask, ctx: unknown, q: unknown, by: AnsweredBy, answer: A
  * non-primitive nodes are answered by HCH without expanding their children (their `children`
  * stay empty), so a caller can expand them later with another call.
  */
-export function fullRecursion(task: AnyTask, ctx: unknown, q: unknown, maxNodes = Infinity): TraceNode {
+export function fullRecursion(task: OverseerTask, ctx: unknown, q: unknown, maxNodes = Infinity): TraceNode {
   let budget = maxNodes;
   const memo = new Map<string, Answer>();
   const build = (question: unknown): TraceNode => {
@@ -83,7 +83,7 @@ export function fullRecursion(task: AnyTask, ctx: unknown, q: unknown, maxNodes 
 
 /** Amp(X) on one question: H one level, each non-primitive subquestion answered by `model`. */
 export function amplify(
-  task: AnyTask,
+  task: OverseerTask,
   ctx: unknown,
   q: unknown,
   model: (ctx: unknown, sub: unknown) => Answer,
@@ -93,21 +93,28 @@ export function amplify(
   );
 }
 
-/** Amp(X) as a trace: the overseer at the top, lookups and the model's answers below. */
-export function amplifiedTrace(
-  task: AnyTask,
+/**
+ * Amp(X) as a trace: the overseer at the top, lookups and the model's answers below. The model
+ * may answer asynchronously (the worker asks X one subquestion at a time, as H does).
+ */
+export async function amplifiedTrace(
+  task: OverseerTask,
   ctx: unknown,
   q: unknown,
-  model: (ctx: unknown, sub: unknown) => Answer,
-): TraceNode {
+  model: (ctx: unknown, sub: unknown) => Answer | Promise<Answer>,
+): Promise<TraceNode> {
   const root = leaf(task, ctx, q, 'overseer', UNKNOWN);
-  root.answer = runOverseer(task, ctx, q, (sub) => {
+  const steps = task.overseer(ctx, q);
+  let step = steps.next(UNKNOWN);
+  while (!step.done) {
+    const sub = step.value;
     const child = task.isPrimitive(sub)
       ? leaf(task, ctx, sub, 'lookup', task.lookup(ctx, sub))
-      : leaf(task, ctx, sub, 'model', model(ctx, sub));
+      : leaf(task, ctx, sub, 'model', await model(ctx, sub));
     root.children.push(child);
-    return child.answer;
-  });
+    step = steps.next(child.answer);
+  }
+  root.answer = step.value;
   root.answerText = task.answerText(root.answer);
   return root;
 }
@@ -133,7 +140,7 @@ export interface WaveResult {
  * answered in place. `answerBatch` returns one answer per item, in order.
  */
 export async function amplifyInWaves(
-  task: AnyTask,
+  task: OverseerTask,
   items: readonly WaveItem[],
   answerBatch: (batch: WaveItem[]) => Answer[] | Promise<Answer[]>,
 ): Promise<WaveResult> {

@@ -93,6 +93,9 @@ export interface Task<Ctx = unknown, Q = unknown, V extends Value = Value> {
 /** A task whose concrete types have been forgotten: what generic code (learn, ui) handles. */
 export type AnyTask = Task<any, any, Value>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** What the overseer and recursion need of a task: everything but the ground truth. */
+export type OverseerTask = Omit<AnyTask, 'solve'>;
+
 export class ParamsError extends Error {}
 
 /** The params for a preset with `size` (when given) applied; throws ParamsError when out of range. */

@@ -5,12 +5,12 @@
 import type { Answer } from '../core/answer';
 import { amplifyInWaves, type WaveItem, type WaveResult } from '../core/recursion';
 import type { Rng } from '../core/rng';
-import type { AnyTask, Params } from '../core/task';
+import type { AnyTask, OverseerTask, Params } from '../core/task';
 import type { Learner } from './learner';
 import type { Weights } from './model';
 
 /** What amplification may use of a task: everything except `solve`. */
-export type OverseerView = Omit<AnyTask, 'solve'>;
+export type OverseerView = OverseerTask;
 
 /** The task with `solve` removed: reading it throws, so a slip shows up at once. */
 export function overseerView(task: AnyTask): OverseerView {
@@ -50,7 +50,7 @@ export async function amplifiedAnswers(
   const contexts = [...new Set(items.map((it) => it.ctx))];
   const answerer = learner.answerer(teacher, contexts);
   try {
-    return await amplifyInWaves(view as AnyTask, items, (batch) => answerer.answerBatch(batch));
+    return await amplifyInWaves(view, items, (batch) => answerer.answerBatch(batch));
   } finally {
     answerer.dispose();
   }
@@ -96,7 +96,7 @@ export async function amplificationStep(
   try {
     const asked: WaveItem[] = [];
     const subPer = options.subquestionsPerContext ?? 0;
-    const amp = await amplifyInWaves(view as AnyTask, items, (batch) => {
+    const amp = await amplifyInWaves(view, items, (batch) => {
       if (subPer > 0) asked.push(...batch);
       return answerer.answerBatch(batch);
     });
@@ -126,7 +126,7 @@ export async function amplificationStep(
         drop.set(ctx, chosen.length);
       }
       if (subs.length > 0) {
-        const amp2 = await amplifyInWaves(view as AnyTask, subs, (batch) => answerer.answerBatch(batch));
+        const amp2 = await amplifyInWaves(view, subs, (batch) => answerer.answerBatch(batch));
         const keepAll: WaveItem[] = [];
         const keepTargets: Answer[] = [];
         // Drop the last `drop` generated questions of each context.

@@ -41,14 +41,37 @@ async function prepare(backend: BackendName, options: BackendOptions): Promise<v
     if (paths) setWasmPaths(paths);
     wasmPathsSet = true;
   } else if (backend === 'webgpu') {
-    if (isNode()) throw new Error('WebGPU is not available in Node');
-    if (typeof navigator === 'undefined' || !('gpu' in navigator))
-      throw new Error('navigator.gpu is missing');
-    const name = '@tensorflow/tfjs-backend-webgpu';
-    await import(/* @vite-ignore */ name);
+    if (isNode()) await provideNodeWebGpu();
+    if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu)
+      throw new Error('WebGPU is not available here (navigator.gpu is missing)');
+    // A literal specifier, so the browser bundle carries the backend as a chunk of its own.
+    await import('@tensorflow/tfjs-backend-webgpu');
   } else if (backend === 'webgl') {
     if (isNode()) throw new Error('WebGL is not available in Node');
   }
+}
+
+/**
+ * Node has no navigator.gpu; the optional `webgpu` package (Dawn) provides one, given a Vulkan
+ * driver (a real GPU's, or SwiftShader's via VK_ICD_FILENAMES). Used by `npm run bench`.
+ */
+async function provideNodeWebGpu(): Promise<void> {
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (g.navigator?.gpu) return;
+  const name = 'webgpu';
+  let dawn: { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
+  try {
+    dawn = (await import(/* @vite-ignore */ name)) as typeof dawn;
+  } catch (err) {
+    throw new Error(
+      `WebGPU in Node needs the "webgpu" package (${err instanceof Error ? err.message : err})`,
+      { cause: err },
+    );
+  }
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
 }
 
 /**

@@ -5,18 +5,16 @@
  * within a second even mid-round), and answers questions with the current model X.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { UNKNOWN, type Answer } from '../core/answer';
-import type { TraceNode } from '../core/recursion';
+import { amplifiedTrace } from '../core/recursion';
 import { getTask } from '../core/tasks';
 import { chooseBackend } from '../learn/backend';
 import { TrainingSession, type SessionSnapshot } from '../learn/session';
 import type {
-  BackendAttempt,
   BackendName,
   FromWorker,
   Request,
@@ -115,43 +113,6 @@ function watchDevice(name: BackendName): void {
   }
 }
 
-/**
- * The first backend in `preference` that starts. WebGPU is tried here directly (this bundle
- * registers it with a static import); every other backend goes through src/learn's chooser.
- */
-async function pickBackend(
-  preference: BackendName[],
-): Promise<{ backend: BackendName; attempts: BackendAttempt[] }> {
-  const attempts: BackendAttempt[] = [];
-  for (const b of preference) {
-    if (b === 'webgpu') {
-      try {
-        if (!(navigator as unknown as { gpu?: unknown }).gpu)
-          throw new Error('WebGPU is not available here (navigator.gpu is missing)');
-        const ok = await tf.setBackend('webgpu');
-        await tf.ready();
-        if (ok && tf.getBackend() === 'webgpu') {
-          attempts.push({ backend: b, ok: true });
-          return { backend: b, attempts };
-        }
-        attempts.push({ backend: b, ok: false, reason: 'no WebGPU adapter or device' });
-      } catch (err) {
-        attempts.push({ backend: b, ok: false, reason: message(err) });
-      }
-      continue;
-    }
-    try {
-      const choice = await chooseBackend([b]);
-      attempts.push(...choice.attempts);
-      return { backend: choice.backend, attempts };
-    } catch (err) {
-      // chooseBackend throws when its only candidate fails; its message says why.
-      attempts.push({ backend: b, ok: false, reason: message(err) });
-    }
-  }
-  throw new Error(`no backend could start (${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')})`);
-}
-
 async function buildSession(): Promise<void> {
   if (!config) throw new Error('not configured');
   session?.dispose();
@@ -230,49 +191,11 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Amp(X)'s trace of q: H one level, each non-primitive subquestion answered by X. */
-async function amplifiedTrace(
-  s: TrainingSession,
-  taskId: string,
-  ctx: unknown,
-  q: unknown,
-): Promise<TraceNode> {
-  const task = getTask(taskId);
-  if (!task) throw new Error(`unknown task ${taskId}`);
-  const node = (question: unknown, by: TraceNode['by'], answer: Answer): TraceNode => ({
-    question: task.questionJson(question),
-    key: task.questionKey(question),
-    text: task.questionText(question),
-    by,
-    answer,
-    answerText: task.answerText(answer),
-    depth: task.isPrimitive(question) ? 0 : task.depth(ctx, question),
-    children: [],
-  });
-  const root = node(q, 'overseer', UNKNOWN);
-  const steps = task.overseer(ctx, q);
-  let step = steps.next(UNKNOWN);
-  while (!step.done) {
-    const sub = step.value;
-    let child: TraceNode;
-    if (task.isPrimitive(sub)) child = node(sub, 'lookup', task.lookup(ctx, sub) as Answer);
-    else {
-      const [a] = await s.answer(ctx, [sub]);
-      child = node(sub, 'model', a ?? UNKNOWN);
-    }
-    root.children.push(child);
-    step = steps.next(child.answer);
-  }
-  root.answer = step.value;
-  root.answerText = task.answerText(root.answer);
-  return root;
-}
-
 async function handle(req: Request): Promise<ResultMap[RequestType]> {
   switch (req.type) {
     case 'configure': {
       await stopRun('reset');
-      const choice = await pickBackend(req.backends);
+      const choice = await chooseBackend(req.backends);
       backend = choice.backend;
       watchDevice(choice.backend);
       emit({ type: 'backend', backend: choice.backend, attempts: choice.attempts });
@@ -301,10 +224,13 @@ async function handle(req: Request): Promise<ResultMap[RequestType]> {
     case 'sample': {
       const s = session;
       if (!s || !config) throw new Error('not configured');
-      const taskId = config.task;
+      const task = getTask(config.task);
+      if (!task) throw new Error(`unknown task ${config.task}`);
+      const askX = async (ctx: unknown, sub: unknown): Promise<Answer> =>
+        (await s.answer(ctx, [sub]))[0] ?? UNKNOWN;
       return exclusive(async () => ({
         answers: req.questions.length > 0 ? await s.answer(req.ctx, req.questions) : [],
-        amplified: await amplifiedTrace(s, taskId, req.ctx, req.question),
+        amplified: await amplifiedTrace(task, req.ctx, req.question, askX),
       }));
     }
     case 'snapshot': {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UNKNOWN, type Answer } from '../../src/core/answer';
-import { amplify, fullRecursion, hch } from '../../src/core/recursion';
+import { amplifiedTrace, amplify, fullRecursion, hch } from '../../src/core/recursion';
 import { createRng } from '../../src/core/rng';
 import { PRESET_NAMES, resolveParams, type AnyTask } from '../../src/core/task';
 import { TASKS } from '../../src/core/tasks';
@@ -90,6 +90,30 @@ for (const task of Object.values(TASKS)) {
       };
       visit(root);
       expect(root.text).toMatch(/\?$/);
+    });
+
+    it('the Amp(X) trace: H on top, lookups and model answers one level below, same answer as amplify', async () => {
+      const params = resolveParams(task, 'workshop');
+      const rng = createRng(22);
+      const ctx = task.generateContext(rng, params);
+      const q = task.generateQuestion(rng, ctx, params, task.maxDepth(params));
+      const asked: unknown[] = [];
+      const oracle = async (c: unknown, sub: unknown): Promise<Answer> => {
+        asked.push(sub);
+        return task.solve(c, sub);
+      };
+      const root = await amplifiedTrace(task, ctx, q, oracle);
+      expect(root.by).toBe('overseer');
+      expect(root.answer).toEqual(task.solve(ctx, q));
+      expect(root.children.filter((c) => c.by === 'model').map((c) => c.key)).toEqual(
+        asked.map((sub) => task.questionKey(sub)),
+      );
+      for (const child of root.children) {
+        expect(child.children).toEqual([]);
+        // Lookups are primitive (depth 0); only non-primitive subquestions reach the model.
+        expect(child.depth === 0).toBe(child.by === 'lookup');
+      }
+      expect(asked.length).toBeGreaterThan(0);
     });
 
     it('the encoding is in range and round-trips answers', () => {
