@@ -22,6 +22,12 @@ const SPEC = {
     help: 'backends whose throughput is measured (wasm, cpu, webgpu)',
   },
   'throughput-only': { type: 'boolean', help: 'skip the time-to-accuracy runs' },
+  'batch-size': {
+    type: 'int',
+    min: 1,
+    max: 65536,
+    help: "questions per training step in the throughput runs (default: the task's)",
+  },
   out: { type: 'string', default: 'bench/results', help: 'folder for the JSON and markdown' },
   json: { type: 'boolean', help: 'print the JSON result on stdout' },
   help: { type: 'boolean' },
@@ -132,9 +138,11 @@ async function matmulGflops(): Promise<{ gflops: number; shapes: Record<string, 
 async function throughput(
   task: TaskId,
   steps: number,
+  batchSize?: number,
 ): Promise<{ examplesPerSecond: number; flopsPerExample: number; parameters: number }> {
   const s = await TrainingSession.create({
     task,
+    ...(batchSize ? { batchSize } : {}),
     preset: 'workshop',
     seed: 1,
     supervised: false,
@@ -194,7 +202,7 @@ async function main(): Promise<void> {
     log(`${b}: matmul ${mm.gflops.toFixed(1)} GFLOP/s`);
     backends[b] = { matmulGflops: mm.gflops, matmulShapes: mm.shapes, tasks: {} };
     for (const t of tasks) {
-      const tp = await throughput(t, b === 'cpu' ? 2 : args.quick ? 10 : 30);
+      const tp = await throughput(t, b === 'cpu' ? 2 : args.quick ? 10 : 30, args['batch-size']);
       const achieved = (tp.examplesPerSecond * tp.flopsPerExample) / 1e9;
       backends[b].tasks[t] = { ...tp, achievedGflops: achieved, efficiency: achieved / mm.gflops };
       log(
@@ -204,10 +212,17 @@ async function main(): Promise<void> {
   }
 
   if (args['throughput-only']) {
-    const result = { started, finished: new Date().toISOString(), node: process.version, backends };
+    const batchSize = args['batch-size'] ?? null;
+    const result = {
+      started,
+      finished: new Date().toISOString(),
+      node: process.version,
+      batchSize,
+      backends,
+    };
     mkdirSync(args.out, { recursive: true });
     writeFileSync(
-      `${args.out}/throughput-${backendList.join('-')}.json`,
+      `${args.out}/throughput-${backendList.join('-')}${batchSize ? `-batch${batchSize}` : ''}.json`,
       JSON.stringify(result, null, 2) + '\n',
     );
     const lines = [
