@@ -1,7 +1,7 @@
 // Issue 4's browser tests: the built app in real Chromium (WebGPU through SwiftShader).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, startHarness, type AppHarness } from './chromium';
+import { accuracyRows, screenshot, startHarness, stepRound, waitReady, type AppHarness } from './chromium';
 
 let app: AppHarness;
 beforeAll(async () => {
@@ -15,27 +15,7 @@ const status = (page: Page) => page.getByRole('status');
 const playButton = (page: Page) => page.locator('button.play');
 const stat = async (page: Page, name: string): Promise<string> =>
   ((await page.locator(`[data-stat="${name}"]`).textContent()) ?? '').trim();
-const tableRows = (page: Page) => page.getByRole('table', { name: 'Accuracy per round' }).locator('tbody tr');
-
-async function waitReady(page: Page, backend: string): Promise<void> {
-  await expect
-    .poll(async () => (await status(page).textContent())?.trim(), { timeout: 60_000 })
-    .toBe(`Backend: ${backend}`);
-  await page
-    .getByRole('button', { name: 'Step round' })
-    .and(page.locator(':enabled'))
-    .waitFor({ timeout: 60_000 });
-}
-
-/** Clicks "Step round" and waits for the round's row and for the button to come back. */
-async function stepRound(page: Page, expectedRows: number): Promise<void> {
-  await page.getByRole('button', { name: 'Step round' }).click();
-  await expect.poll(() => tableRows(page).count(), { timeout: 110_000, interval: 200 }).toBe(expectedRows);
-  await page
-    .getByRole('button', { name: 'Step round' })
-    .and(page.locator(':enabled'))
-    .waitFor({ timeout: 30_000 });
-}
+const tableRows = accuracyRows;
 
 describe('the app', () => {
   test('runs on WebGPU; "Step round" adds a table row and updates the tree', async () => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { expect } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -124,4 +125,32 @@ export async function startHarness(): Promise<AppHarness> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The status that names the backend in use (the page has other live regions too). */
+export const backendStatus = (page: Page) => page.getByRole('status').filter({ hasText: /^\s*Backend:/ });
+
+/** The rows of the chart's data table: one per finished round. */
+export const accuracyRows = (page: Page) =>
+  page.getByRole('table', { name: 'Accuracy per round' }).locator('tbody tr');
+
+/** Waits until the worker runs on `backend` and "Step round" can be pressed. */
+export async function waitReady(page: Page, backend: string): Promise<void> {
+  await expect
+    .poll(async () => (await backendStatus(page).textContent())?.trim(), { timeout: 60_000 })
+    .toBe(`Backend: ${backend}`);
+  await page
+    .getByRole('button', { name: 'Step round' })
+    .and(page.locator(':enabled'))
+    .waitFor({ timeout: 60_000 });
+}
+
+/** Clicks "Step round" and waits for the round's row and for the button to come back. */
+export async function stepRound(page: Page, expectedRows: number, timeout = 110_000): Promise<void> {
+  await page.getByRole('button', { name: 'Step round' }).click();
+  await expect.poll(() => accuracyRows(page).count(), { timeout, interval: 100 }).toBe(expectedRows);
+  await page
+    .getByRole('button', { name: 'Step round' })
+    .and(page.locator(':enabled'))
+    .waitFor({ timeout: 30_000 });
 }

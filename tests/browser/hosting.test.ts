@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
-import { INIT_SCRIPT, ROOT, launchChromium, screenshot } from './chromium';
+import { INIT_SCRIPT, ROOT, accuracyRows, launchChromium, screenshot } from './chromium';
 import { serveStatic } from './static-server';
 
 // AMPLAB_DIST: test another build folder (default dist/).
@@ -58,7 +58,7 @@ async function open(url: string): Promise<Opened> {
 
 const treeItems = (page: Page) =>
   page.getByRole('tree', { name: 'Decomposition tree' }).getByRole('treeitem');
-const tableRows = (page: Page) => page.getByRole('table', { name: 'Accuracy per round' }).locator('tbody tr');
+const tableRows = accuracyRows;
 
 async function waitTree(page: Page): Promise<number> {
   await treeItems(page).first().waitFor({ timeout: 30_000 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, startHarness, type AppHarness } from './chromium';
+import { accuracyRows, screenshot, startHarness, stepRound, waitReady, type AppHarness } from './chromium';
 
 let app: AppHarness;
 let dir: string;
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 const LIVE = '?backend=wasm&steps=2&model=small';
-const tableRows = (page: Page) => page.getByRole('table', { name: 'Accuracy per round' }).locator('tbody tr');
+const tableRows = accuracyRows;
 const tableText = (page: Page) =>
   tableRows(page).evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
 const slider = (page: Page) => page.getByRole('slider', { name: 'Round', exact: true });
@@ -27,28 +27,9 @@ const treeRound = (page: Page) => page.locator('[data-model-round]').getAttribut
 const cursorX = (page: Page) => page.locator('.chart-panel line.cursor').getAttribute('x1');
 const sentence = (page: Page) => page.locator('p.sentence').textContent();
 
-async function waitReady(page: Page): Promise<void> {
-  await expect
-    .poll(async () => (await page.getByRole('status').textContent())?.trim(), { timeout: 60_000 })
-    .toBe('Backend: wasm');
-  await page
-    .getByRole('button', { name: 'Step round' })
-    .and(page.locator(':enabled'))
-    .waitFor({ timeout: 60_000 });
-}
-
-async function stepRound(page: Page, expectedRows: number): Promise<void> {
-  await page.getByRole('button', { name: 'Step round' }).click();
-  await expect.poll(() => tableRows(page).count(), { timeout: 60_000, interval: 100 }).toBe(expectedRows);
-  await page
-    .getByRole('button', { name: 'Step round' })
-    .and(page.locator(':enabled'))
-    .waitFor({ timeout: 30_000 });
-}
-
 async function trainedRun(rounds: number): Promise<Awaited<ReturnType<AppHarness['open']>>> {
   const opened = await app.open(LIVE);
-  await waitReady(opened.page);
+  await waitReady(opened.page, 'wasm');
   for (let r = 1; r <= rounds; r++) await stepRound(opened.page, r);
   await opened.page.locator(`[data-saved-round="${rounds}"]`).waitFor({ timeout: 30_000 });
   return opened;
@@ -140,9 +121,9 @@ describe('nothing lost', () => {
     await expect.poll(() => treeRound(page)).toBe('1');
     await page.reload();
     await expect.poll(() => tableText(page), { timeout: 10_000 }).toEqual(before);
-    await waitReady(page);
+    await waitReady(page, 'wasm');
     expect(await page.getByTestId('recording-badge').count()).toBe(0);
-    await stepRound(page, 3);
+    await stepRound(page, 3, 60_000);
     expect((await tableText(page)).slice(0, 2)).toEqual(before);
     await screenshot(page, 'kit-after-reload');
     expect(errors).toEqual([]);
@@ -193,8 +174,8 @@ describe('nothing lost', () => {
     await page.getByLabel('Import run').setInputFiles(file);
     await expect.poll(() => tableText(page), { timeout: 30_000 }).toEqual(before);
     expect(await page.getByRole('alert').count()).toBe(0);
-    await waitReady(page);
-    await stepRound(page, 3);
+    await waitReady(page, 'wasm');
+    await stepRound(page, 3, 60_000);
     expect(errors).toEqual([]);
     await close();
   });
@@ -248,8 +229,8 @@ describe('nothing lost', () => {
       await expect.poll(() => alert.count()).toBe(0);
     }
     // The run still trains.
-    await waitReady(page);
-    await stepRound(page, 2);
+    await waitReady(page, 'wasm');
+    await stepRound(page, 2, 60_000);
     await close();
   });
 });
@@ -259,9 +240,9 @@ describe('lesson links', () => {
     const { page, errors, context, close } = await app.open(
       '?task=wildcard&seed=7&steps=2&model=small&backend=wasm',
     );
-    await waitReady(page);
-    await stepRound(page, 1);
-    await stepRound(page, 2);
+    await waitReady(page, 'wasm');
+    await stepRound(page, 1, 60_000);
+    await stepRound(page, 2, 60_000);
     await slider(page).focus();
     await page.keyboard.press('ArrowLeft');
     await page.getByRole('group', { name: 'The link hides' }).getByLabel('charts').check();
