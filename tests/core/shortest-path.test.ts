@@ -90,8 +90,8 @@ describe('shortest-path', () => {
     expect(bad([[0], [], [], [], [], []]).join()).toMatch(/itself/);
     expect(bad([[9], [], [], [], [], []]).join()).toMatch(/no vertex/);
     expect(bad([[1], [], [], [], []]).join()).toMatch(/expected 6/);
-    // No walk long enough for depth 3 or 4.
-    expect(bad([[1], [], [], [], [], []])).toEqual(['no question of depth 3', 'no question of depth 4']);
+    // No walk long enough for depth 3 (the workshop preset's deepest).
+    expect(bad([[1], [], [], [], [], []])).toEqual(['no question of depth 3']);
     expect(task.validateContext(small, params)).toEqual([]);
   });
 
@@ -227,10 +227,10 @@ describe('shortest-path', () => {
     expect([...facts.slice(12)].every((t) => t === 0)).toBe(true);
     expect([...enc.encodeQuestion(path('a', 'd', 3))]).toEqual([1, 4, 6 + 1 + 3]);
     expect([...enc.factAnswerClass(small)].every((c) => c === -1)).toBe(true);
-    expect(enc.answerToClass(null)).toBe(5);
-    expect(enc.classToAnswer(5)).toBeNull();
-    expect(enc.answerToClass(5)).toBe(6); // longer than s: not an answer symbol
-    expect(enc.answerToClass('a')).toBe(6);
+    expect(enc.answerToClass(null)).toBe(4);
+    expect(enc.classToAnswer(4)).toBeNull();
+    expect(enc.answerToClass(4)).toBe(5); // longer than s: not an answer symbol
+    expect(enc.answerToClass('a')).toBe(5);
   });
 
   for (const preset of PRESET_NAMES) {

@@ -89,14 +89,14 @@ describe('union-find', () => {
   it('validateContext catches bad equalities', () => {
     const params = resolveParams(task, 'workshop');
     const ctx = (equalities: [number, number][]) => ({ names: numberedNames('x', 8), equalities });
-    const six: [number, number][] = Array.from({ length: 6 }, () => [0, 1]);
-    expect(task.validateContext(ctx(six), params)).toEqual([]);
-    expect(task.validateContext(ctx(six.slice(1)), params).join()).toMatch(/5 equalities, expected 6/);
-    expect(task.validateContext(ctx([...six.slice(1), [3, 3]]), params).join()).toMatch(
-      /e6 equates x4 with itself/,
+    const three: [number, number][] = Array.from({ length: 3 }, () => [0, 1]);
+    expect(task.validateContext(ctx(three), params)).toEqual([]);
+    expect(task.validateContext(ctx(three.slice(1)), params).join()).toMatch(/2 equalities, expected 3/);
+    expect(task.validateContext(ctx([...three.slice(1), [3, 3]]), params).join()).toMatch(
+      /e3 equates x4 with itself/,
     );
-    expect(task.validateContext(ctx([...six.slice(1), [3, 8]]), params).join()).toMatch(
-      /e6 names no variable/,
+    expect(task.validateContext(ctx([...three.slice(1), [3, 8]]), params).join()).toMatch(
+      /e3 names no variable/,
     );
   });
 
@@ -164,7 +164,7 @@ describe('union-find', () => {
     const rng = createRng(203);
     for (let i = 0; i < 30; i++) {
       const ctx = task.generateContext(rng, params);
-      const q = connected(rng.pick(ctx.names), rng.pick(ctx.names), rng.range(1, 5));
+      const q = connected(rng.pick(ctx.names), rng.pick(ctx.names), rng.range(1, params.T!));
       const tree = fullRecursion(task, ctx, q);
       expect(levels(tree)).toBe(task.depth(ctx, q));
       expect(task.depth(ctx, q)).toBe(q.kind === 'connected' ? q.t : -1);
