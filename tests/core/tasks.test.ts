@@ -63,6 +63,26 @@ for (const task of Object.values(TASKS)) {
       });
     }
 
+    it('an independent solver on the JSON export agrees with solve, both presets, every depth', async () => {
+      const { solveFromJson } = (await import(`../independent/${task.id}.ts`)) as {
+        solveFromJson: (facts: unknown, question: unknown) => unknown;
+      };
+      for (const preset of PRESET_NAMES) {
+        const params = resolveParams(task, preset);
+        const rng = createRng(41);
+        let ctx: unknown;
+        for (let i = 0; i < 500; i++) {
+          if (i % 5 === 0) ctx = task.generateContext(rng, params);
+          const depth = i % 3 === 0 ? undefined : (i % task.maxDepth(params)) + 1;
+          const q = task.generateQuestion(rng, ctx, params, depth);
+          // Through JSON text, as a dataset file carries it.
+          const facts: unknown = JSON.parse(JSON.stringify(task.factsJson(ctx)));
+          const question: unknown = JSON.parse(JSON.stringify(task.questionJson(q)));
+          expect(solveFromJson(facts, question)).toEqual(task.answerJson(task.solve(ctx, q)));
+        }
+      }
+    });
+
     it('same seed → same contexts and questions; different seeds differ', () => {
       const params = resolveParams(task, 'workshop');
       const a = sample(task, params, 7, 20).map(({ ctx, q }) => [task.factsJson(ctx), task.questionJson(q)]);

@@ -5,7 +5,6 @@ import { fullRecursion, hch, type TraceNode } from '../../src/core/recursion';
 import { createRng } from '../../src/core/rng';
 import { PRESET_NAMES, resolveParams } from '../../src/core/task';
 import { unionFind, type UnionFindContext, type UnionFindQuestion } from '../../src/core/tasks/union-find';
-import { solveFromJson } from '../independent/union-find';
 
 const task = unionFind;
 const connected = (a: string, b: string, t: number): UnionFindQuestion => ({ kind: 'connected', a, b, t });
@@ -213,24 +212,4 @@ describe('union-find', () => {
     ]);
     expect([...enc.factAnswerClass(small)]).toEqual([-1, -1, -1, -1]);
   });
-
-  for (const preset of PRESET_NAMES) {
-    it(`${preset}: an independent solver on the JSON export agrees with solve on 500 questions`, () => {
-      const params = resolveParams(task, preset);
-      const rng = createRng(204);
-      let ctx = task.generateContext(rng, params);
-      for (let i = 0; i < 500; i++) {
-        if (i % 5 === 0) ctx = task.generateContext(rng, params);
-        const q = task.generateQuestion(
-          rng,
-          ctx,
-          params,
-          i % 3 === 0 ? undefined : (i % task.maxDepth(params)) + 1,
-        );
-        const expected = task.answerJson(task.solve(ctx, q));
-        expect(typeof expected).toBe('boolean');
-        expect(solveFromJson(task.factsJson(ctx), task.questionJson(q))).toBe(expected);
-      }
-    });
-  }
 });
