@@ -48,3 +48,9 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
   'shortest-path': { ...BASE },
   'union-find': { ...BASE },
 };
+
+/**
+ * Questions per step at the paper preset: its contexts are 8x larger, and a 128-question step took
+ * about 4 s on wasm, too long for a page that must pause within a second.
+ */
+export const PAPER_BATCH_SIZE = 16;

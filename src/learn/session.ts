@@ -7,7 +7,7 @@ import { createRng, type Rng } from '../core/rng';
 import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
 import { getTask } from '../core/tasks';
 import { amplificationStep, amplifiedAnswers, overseerView, sampleItems, type OverseerView } from './amplify';
-import { MODEL_CONFIGS, TASK_DEFAULTS, type ModelSize } from './defaults';
+import { MODEL_CONFIGS, PAPER_BATCH_SIZE, TASK_DEFAULTS, type ModelSize } from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
@@ -155,7 +155,7 @@ export class TrainingSession {
       seed: config.seed,
       modelSize,
       stepsPerRound: config.stepsPerRound ?? d.stepsPerRound,
-      batchSize: config.batchSize ?? d.batchSize,
+      batchSize: config.batchSize ?? (config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize),
       learningRate: config.learningRate ?? d.learningRate,
       supervised: config.supervised ?? true,
       questionsPerContext: config.questionsPerContext ?? d.questionsPerContext,
