@@ -124,7 +124,7 @@ describe('the app', () => {
     for (const p of ['task', 'seed', 'steps', 'speed', 'hide', 'backend'])
       expect(text).toContain(`Ignored ${p}=`);
     // Defaults are in force, and the URL's markup stayed text.
-    expect(await page.getByLabel('Task', { exact: true }).inputValue()).toBe('permutation');
+    expect(await page.getByLabel('Task', { exact: true }).inputValue()).toBe('wildcard');
     expect(await page.getByLabel('Seed').inputValue()).toBe('1');
     expect(await page.locator('img').count()).toBe(0);
     await waitReady(page, 'webgpu');

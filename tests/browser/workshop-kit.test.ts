@@ -238,7 +238,7 @@ describe('nothing lost', () => {
 describe('lesson links', () => {
   test('"Share this view" gives a link with the settings, the round and the hidden parts', async () => {
     const { page, errors, context, close } = await app.open(
-      '?task=wildcard&seed=7&steps=2&model=small&backend=wasm',
+      '?task=union-find&seed=7&steps=2&model=small&backend=wasm',
     );
     await waitReady(page, 'wasm');
     await stepRound(page, 1, 60_000);
@@ -253,7 +253,7 @@ describe('lesson links', () => {
     const field = page.getByTestId('share-url');
     await field.waitFor();
     const url = new URL(await field.inputValue());
-    expect(url.searchParams.get('task')).toBe('wildcard');
+    expect(url.searchParams.get('task')).toBe('union-find');
     expect(url.searchParams.get('seed')).toBe('7');
     expect(url.searchParams.get('steps')).toBe('2');
     expect(url.searchParams.get('model')).toBe('small');
@@ -263,7 +263,7 @@ describe('lesson links', () => {
     // Opening the link (same browser, so the kept run comes back) shows that view.
     const other = await context.newPage();
     await other.goto(url.href);
-    await expect.poll(() => other.getByLabel('Task', { exact: true }).inputValue()).toBe('wildcard');
+    await expect.poll(() => other.getByLabel('Task', { exact: true }).inputValue()).toBe('union-find');
     expect(await other.getByLabel('Seed').inputValue()).toBe('7');
     expect(await other.getByLabel('Steps per round').inputValue()).toBe('2');
     expect(await other.getByLabel('Model size').inputValue()).toBe('small');

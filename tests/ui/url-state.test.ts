@@ -23,7 +23,7 @@ describe('URL state', () => {
   test('an empty query gives the defaults and no notices', () => {
     const { state, notices } = parseUrlState('');
     expect(state).toEqual(defaultState());
-    expect(state.task).toBe('permutation');
+    expect(state.task).toBe('wildcard');
     expect(state.preset).toBe('workshop');
     expect(state.backend).toBe('auto');
     expect(notices).toEqual([]);
@@ -94,13 +94,13 @@ describe('URL state', () => {
     expect(formatUrlState(defaultState())).toBe('');
     const s = {
       ...defaultState(),
-      task: 'wildcard' as const,
+      task: 'union-find' as const,
       seed: 5,
       steps: 20,
       hide: ['explain' as const],
     };
     const q = formatUrlState(s);
-    expect(q).toBe('?task=wildcard&seed=5&steps=20&hide=explain');
+    expect(q).toBe('?task=union-find&seed=5&steps=20&hide=explain');
     expect(parseUrlState(q).state).toEqual(s);
   });
 });
