@@ -166,7 +166,7 @@ describe('wildcard: text, export and encoding', () => {
 
   it('text forms', () => {
     expect(task.questionText({ pattern: '0*1*' })).toBe(
-      'What is the sum of the values of the strings matching 0*1*?',
+      'Sum of the values matching 0*1*?',
     );
     expect(task.questionText({ pattern: '0110' })).toBe('What is the value of 0110?');
     expect(task.factTexts(ctx)).toEqual(['0110 has value +1', '1001 has value -1']);

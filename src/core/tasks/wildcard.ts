@@ -141,7 +141,7 @@ export const wildcard: Task<WildcardContext, WildcardQuestion, number> = {
 
   questionText: (q) =>
     q.pattern.includes('*')
-      ? `What is the sum of the values of the strings matching ${q.pattern}?`
+      ? `Sum of the values matching ${q.pattern}?` // short: it is a tree label
       : `What is the value of ${q.pattern}?`,
   answerText: (a: Answer) => (a === UNKNOWN ? "? (don't know)" : String(a)),
   factTexts: (ctx) => ctx.facts.map((fact) => `${fact.bits} has value ${signed(fact.value)}`),
