@@ -9,6 +9,7 @@ import {
   type AssignmentsQuestion,
 } from '../../src/core/tasks/assignments';
 import { solveFromJson } from '../independent/assignments';
+import { driveWithReplies } from './drive-overseer';
 
 type VarFact = { var: string; value?: number; args?: [string, string] };
 type FFact = { f: [number, number]; value: number };
@@ -139,19 +140,7 @@ describe('assignments: the overseer', () => {
   const [y, z] = exported(ctx).vars.find((v) => v.var === defined)!.args!;
   const valueOf = (v: string): number => task.solve(ctx, { kind: 'value', v }) as number;
 
-  /** Drives H on `v` by hand, answering its subquestions in turn; returns what it asked and said. */
-  function drive(v: string, replies: Answer[]): { asked: AssignmentsQuestion[]; answer: Answer | undefined } {
-    const run = task.overseer(ctx, { kind: 'value', v });
-    const asked: AssignmentsQuestion[] = [];
-    let step = run.next(UNKNOWN);
-    for (const reply of replies) {
-      if (step.done) break;
-      asked.push(step.value);
-      step = run.next(reply);
-    }
-    if (!step.done) asked.push(step.value);
-    return { asked, answer: step.done ? step.value : undefined };
-  }
+  const drive = (v: string, replies: Answer[]) => driveWithReplies(task, ctx, { kind: 'value', v }, replies);
 
   it('asks first, second, the two values, then f; answers f', () => {
     const a = valueOf(y);

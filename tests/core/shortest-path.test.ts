@@ -9,6 +9,7 @@ import {
   type ShortestPathContext,
   type ShortestPathQuestion,
 } from '../../src/core/tasks/shortest-path';
+import { driveWith } from './drive-overseer';
 
 const task = shortestPath;
 const path = (from: string, to: string, steps: number): ShortestPathQuestion => ({
@@ -26,21 +27,11 @@ const small: ShortestPathContext = { names: letterNames(6), out: [[1, 2], [3], [
 const levels = (node: TraceNode): number =>
   node.by === 'lookup' ? 0 : 1 + Math.max(0, ...node.children.map(levels));
 
-/** Runs H on `q`, answering lookups from `ctx` and each non-primitive subquestion with `answer`. */
-function drive(
+const drive = (
   ctx: ShortestPathContext,
   q: ShortestPathQuestion,
   answer: (sub: ShortestPathQuestion) => Answer,
-) {
-  const asked: ShortestPathQuestion[] = [];
-  const run = task.overseer(ctx, q);
-  let step = run.next(UNKNOWN);
-  while (!step.done) {
-    asked.push(step.value);
-    step = run.next(task.isPrimitive(step.value) ? task.lookup(ctx, step.value) : answer(step.value));
-  }
-  return { result: step.value, asked };
-}
+) => driveWith(task, ctx, q, answer);
 
 describe('shortest-path', () => {
   for (const preset of PRESET_NAMES) {

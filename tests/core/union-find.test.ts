@@ -5,6 +5,7 @@ import { fullRecursion, hch, type TraceNode } from '../../src/core/recursion';
 import { createRng } from '../../src/core/rng';
 import { PRESET_NAMES, resolveParams } from '../../src/core/task';
 import { unionFind, type UnionFindContext, type UnionFindQuestion } from '../../src/core/tasks/union-find';
+import { driveWith } from './drive-overseer';
 
 const task = unionFind;
 const connected = (a: string, b: string, t: number): UnionFindQuestion => ({ kind: 'connected', a, b, t });
@@ -24,17 +25,8 @@ const small: UnionFindContext = {
 const levels = (node: TraceNode): number =>
   node.by === 'lookup' ? 0 : 1 + Math.max(0, ...node.children.map(levels));
 
-/** Runs H on `q`, answering lookups from `ctx` and each non-primitive subquestion with `answer`. */
-function drive(ctx: UnionFindContext, q: UnionFindQuestion, answer: (sub: UnionFindQuestion) => Answer) {
-  const asked: UnionFindQuestion[] = [];
-  const run = task.overseer(ctx, q);
-  let step = run.next(UNKNOWN);
-  while (!step.done) {
-    asked.push(step.value);
-    step = run.next(task.isPrimitive(step.value) ? task.lookup(ctx, step.value) : answer(step.value));
-  }
-  return { result: step.value, asked };
-}
+const drive = (ctx: UnionFindContext, q: UnionFindQuestion, answer: (sub: UnionFindQuestion) => Answer) =>
+  driveWith(task, ctx, q, answer);
 
 describe('union-find', () => {
   for (const preset of PRESET_NAMES) {

@@ -3,8 +3,9 @@ import { UNKNOWN, type Answer } from '../../src/core/answer';
 import { fullRecursion, hch } from '../../src/core/recursion';
 import { createRng } from '../../src/core/rng';
 import { resolveParams, type Params } from '../../src/core/task';
-import { wildcard as task, type WildcardContext, type WildcardQuestion } from '../../src/core/tasks/wildcard';
+import { wildcard as task, type WildcardContext } from '../../src/core/tasks/wildcard';
 import { solveFromJson } from '../independent/wildcard';
+import { driveWithReplies } from './drive-overseer';
 
 const workshop = resolveParams(task, 'workshop');
 const paper = resolveParams(task, 'paper');
@@ -90,21 +91,7 @@ describe('wildcard: the overseer', () => {
     ],
   };
 
-  function drive(
-    pattern: string,
-    replies: Answer[],
-  ): { asked: WildcardQuestion[]; answer: Answer | undefined } {
-    const run = task.overseer(ctx, { pattern });
-    const asked: WildcardQuestion[] = [];
-    let step = run.next(UNKNOWN);
-    for (const reply of replies) {
-      if (step.done) break;
-      asked.push(step.value);
-      step = run.next(reply);
-    }
-    if (!step.done) asked.push(step.value);
-    return { asked, answer: step.done ? step.value : undefined };
-  }
+  const drive = (pattern: string, replies: Answer[]) => driveWithReplies(task, ctx, { pattern }, replies);
 
   it('splits the first * into 0 and 1 and adds', () => {
     expect(drive('*0*0', [2, -3])).toEqual({ asked: [{ pattern: '00*0' }, { pattern: '10*0' }], answer: -1 });
@@ -165,9 +152,7 @@ describe('wildcard: text, export and encoding', () => {
   };
 
   it('text forms', () => {
-    expect(task.questionText({ pattern: '0*1*' })).toBe(
-      'Sum of the values matching 0*1*?',
-    );
+    expect(task.questionText({ pattern: '0*1*' })).toBe('Sum of the values matching 0*1*?');
     expect(task.questionText({ pattern: '0110' })).toBe('What is the value of 0110?');
     expect(task.factTexts(ctx)).toEqual(['0110 has value +1', '1001 has value -1']);
     expect(task.answerText(-2)).toBe('-2');
