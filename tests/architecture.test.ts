@@ -71,14 +71,28 @@ describe('layers depend downward only (core ← learn ← worker ← ui)', () =>
             // ui may start the worker (a URL/?worker import) and share its protocol types.
             const allowed = layer === 'ui' && target === 'worker';
             if (!allowed) problems.push(`${name} imports ${spec} (${target} is above ${layer})`);
-          } else if (layer === 'ui' && target === 'learn' && !typeOnly) {
-            problems.push(`${name} imports ${spec} at run time (the page must not load tfjs)`);
+          } else if (layer === 'ui' && target === 'learn') {
+            // Not even types: the page's formats live in core, shared with the CLI and the worker.
+            problems.push(`${name} imports ${spec} (ui must not depend on learn, not even for types)`);
           }
         }
       }
       expect(problems).toEqual([]);
     });
   }
+
+  it('the command line never imports the page (src/cli ↛ src/ui)', () => {
+    const problems: string[] = [];
+    for (const file of sources.filter((f) => relative(join(ROOT, 'src'), f).startsWith('cli'))) {
+      for (const { spec } of imports(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(join(ROOT, 'src'), join(file, '..', spec)).split(/[\\/]/)[0];
+        if (target === 'ui') problems.push(`${relative(ROOT, file)} imports ${spec}`);
+      }
+    }
+    expect(sources.some((f) => relative(join(ROOT, 'src'), f).startsWith('cli'))).toBe(true);
+    expect(problems).toEqual([]);
+  });
 
   it('core touches no DOM', () => {
     const offenders = sources

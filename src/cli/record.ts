@@ -10,8 +10,8 @@ import type { RoundMetrics } from '../core/metrics';
 import { TASK_IDS, type TaskId } from '../core/task';
 import { chooseBackend } from '../learn/backend';
 import { TrainingSession } from '../learn/session';
-import { RECORDING_FORMAT, shownKeys, validateRecording, type Recording } from '../ui/run-format';
-import { makeSample } from '../ui/sample';
+import { RECORDING_FORMAT, shownKeys, validateRecording, type Recording } from '../core/run-format';
+import { makeSample } from '../core/sample';
 import { parseArgs, runCli, usage, type FlagSpec } from './args';
 
 const SPEC = {

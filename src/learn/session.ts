@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
+import type { SessionSnapshot as CoreSessionSnapshot, SnapshotWeights } from '../core/run-format';
 import type { WaveItem } from '../core/recursion';
 import { createRng, type Rng } from '../core/rng';
 import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
@@ -488,23 +489,9 @@ export class TrainingSession {
   }
 }
 
-/** Weights as plain data: per variable its shape and its values, base64 of float32 little-endian. */
-export type SnapshotWeights = Record<string, { shape: number[]; data: string }>;
-
-/** What TrainingSession.snapshot returns and TrainingSession.restore takes. */
-export interface SessionSnapshot {
-  version: 1;
-  config: SessionConfig;
-  round: number;
-  examples: number;
-  overseerCalls: number;
-  labels: number;
-  seconds: number;
-  history: RoundMetrics[];
-  /** The curriculum's frontier at the snapshot (optional; else the last history entry's). */
-  admittedDepth?: number;
-  weights: { x: SnapshotWeights; supervised: SnapshotWeights | null };
-}
+/** What TrainingSession.snapshot returns and TrainingSession.restore take (the format lives in core). */
+export type SessionSnapshot = CoreSessionSnapshot<SessionConfig>;
+export type { SnapshotWeights };
 
 export function float32ToBase64(values: Float32Array): string {
   const bytes = new Uint8Array(values.length * 4);

@@ -1,6 +1,6 @@
 /** Loads a task's recorded run from public/runs/ (relative to the page, so any sub-path works). */
 import type { TaskId } from '../core/task';
-import { validateRecording, type Recording } from './run-format';
+import { validateRecording, type Recording } from '../core/run-format';
 
 const cache = new Map<TaskId, Promise<Recording>>();
 

@@ -3,7 +3,7 @@
  * restores it. A thin promise wrapper; every failure (private mode, quota, no IndexedDB) is
  * reported to the caller, never thrown at the page.
  */
-import { validateRun, type RunFile } from './run-format';
+import { validateRun, type RunFile } from '../core/run-format';
 
 const DB = 'amplification-lab';
 const STORE = 'runs';

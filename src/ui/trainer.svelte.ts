@@ -16,7 +16,7 @@ import {
   type WorkerEvent,
 } from '../worker/protocol';
 import { narrateRound } from './narrate';
-import { configKeyOf } from './run-format';
+import { configKeyOf } from '../core/run-format';
 import type { BackendChoice } from './url-state';
 
 export interface TrainerError {

@@ -2,11 +2,11 @@
  * Sample contexts, questions and their full recursion, computed on the main thread from
  * src/core (cheap; no tfjs). The worker answers the same questions with model X.
  */
-import type { Answer } from '../core/answer';
-import { fullRecursion, runOverseer, type TraceNode } from '../core/recursion';
-import { createRng } from '../core/rng';
-import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
-import { getTask } from '../core/tasks';
+import type { Answer } from './answer';
+import { fullRecursion, runOverseer, type TraceNode } from './recursion';
+import { createRng } from './rng';
+import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from './task';
+import { getTask } from './tasks';
 
 /** The select's labels, fixed so the control is stable even while a task is missing. */
 export const TASK_TITLES: Readonly<Record<TaskId, string>> = {

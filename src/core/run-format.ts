@@ -4,12 +4,10 @@
  * tree snapshots (X's answers on the sample question's shown nodes, per round). Pure TS: no DOM,
  * no tfjs (the weights' shapes are checked again against the model by the worker).
  */
-import type { Answer } from '../core/answer';
-import type { Accuracies, RoundMetrics } from '../core/metrics';
-import type { TraceNode } from '../core/recursion';
-import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../core/task';
-import type { SessionSnapshot, SnapshotWeights } from '../learn/session';
-import type { TrainConfig } from '../worker/protocol';
+import type { Answer } from './answer';
+import type { Accuracies, RoundMetrics } from './metrics';
+import type { TraceNode } from './recursion';
+import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from './task';
 
 export const RECORDING_FORMAT = 'amplification-lab/recording';
 export const RUN_FORMAT = 'amplification-lab/run';
@@ -21,6 +19,57 @@ export const SNAPSHOT_LEVELS = 4;
 export const SNAPSHOT_MAX_KEYS = 300;
 const MAX_ROUNDS = 10_000;
 const MAX_TEXT = 200;
+
+export type ModelSizeName = 'small' | 'medium' | 'large';
+
+/** The settings that define a run, as the page and the worker take them (the worker's TrainConfig). */
+export interface RunSettings {
+  task: TaskId;
+  preset: PresetName;
+  size?: number;
+  seed: number;
+  modelSize?: ModelSizeName;
+  stepsPerRound?: number;
+  batchSize?: number;
+  learningRate?: number;
+  supervised?: boolean;
+}
+
+/** Weights as plain data: per variable its shape and its values, base64 of float32 little-endian. */
+export type SnapshotWeights = Record<string, { shape: number[]; data: string }>;
+
+/**
+ * A training session's resolved configuration as a snapshot carries it: every default filled in
+ * (src/learn's SessionConfig; its model shape is kept as plain numbers and flags here).
+ */
+export interface SnapshotConfig extends RunSettings {
+  questionsPerContext?: number;
+  skipUnknown?: boolean;
+  model?: Record<string, number | boolean>;
+  heldOutQuestions?: number;
+  curriculum?: boolean;
+  admitAgreement?: number;
+  subquestionsPerContext?: number;
+  deepestShare?: number;
+}
+
+/**
+ * What a training session's snapshot holds (src/learn's TrainingSession.snapshot / restore use it
+ * with their own SessionConfig as `Config`).
+ */
+export interface SessionSnapshot<Config = SnapshotConfig> {
+  version: 1;
+  config: Config;
+  round: number;
+  examples: number;
+  overseerCalls: number;
+  labels: number;
+  seconds: number;
+  history: RoundMetrics[];
+  /** The curriculum's frontier at the snapshot (optional; else the last history entry's). */
+  admittedDepth?: number;
+  weights: { x: SnapshotWeights; supervised: SnapshotWeights | null };
+}
 
 /** X's answers on the sample question's shown nodes after one round (0: before training). */
 export interface TreeSnapshot {
@@ -68,14 +117,14 @@ export interface RunFile {
   version: 1;
   exportedAt: string;
   /** The page's settings for the run. */
-  settings: TrainConfig;
+  settings: RunSettings;
   questionIndex: number;
   trees: TreeSnapshot[];
   snapshot: SessionSnapshot;
 }
 
 /** The settings that define a run, as one comparable string (field order and undefined ignored). */
-export function configKeyOf(c: TrainConfig): string {
+export function configKeyOf(c: RunSettings): string {
   return [c.task, c.preset, c.size ?? '', c.seed, c.modelSize ?? '', c.stepsPerRound ?? ''].join('|');
 }
 
@@ -306,9 +355,9 @@ export function validateRecording(v: unknown, task?: TaskId): Recording {
   };
 }
 
-function validateTrainConfig(v: unknown, path: string): TrainConfig {
+function validateSettings(v: unknown, path: string): RunSettings {
   const o = obj(v, path);
-  const c: TrainConfig = {
+  const c: RunSettings = {
     task: oneOf(o.task, `${path}.task`, TASK_IDS),
     preset: oneOf(o.preset, `${path}.preset`, PRESET_NAMES),
     seed: int(o.seed, `${path}.seed`, 0, 2 ** 32 - 1),
@@ -349,7 +398,7 @@ function validateWeights(v: unknown, path: string): SnapshotWeights {
   return out;
 }
 
-function validateSnapshot(v: unknown, path: string, settings: TrainConfig): SessionSnapshot {
+function validateSnapshot(v: unknown, path: string, settings: RunSettings): SessionSnapshot {
   const o = obj(v, path);
   if (o.version !== 1) fail(`${path}.version`, 'must be 1');
   const c = obj(o.config, `${path}.config`);
@@ -384,14 +433,15 @@ function validateSnapshot(v: unknown, path: string, settings: TrainConfig): Sess
     config.modelSize = oneOf(c.modelSize, `${path}.config.modelSize`, ['small', 'medium', 'large'] as const);
   if (c.model !== undefined) {
     const m = obj(c.model, `${path}.config.model`);
-    const model: Record<string, unknown> = {};
-    for (const k of ['d', 'heads', 'ff', 'selfLayers', 'hops'])
-      if (m[k] !== undefined) model[k] = int(m[k], `${path}.config.model.${k}`, 1, 1024);
-    for (const k of ['pointer', 'tiedInit', 'layerNorm', 'shareHops'])
-      if (m[k] !== undefined) {
-        if (typeof m[k] !== 'boolean') fail(`${path}.config.model.${k}`, 'must be true or false');
-        model[k] = m[k];
-      }
+    const keys = Object.keys(m);
+    if (keys.length > 30) fail(`${path}.config.model`, 'has too many fields');
+    // The model's shape: sizes and switches. Every field is kept (the model gains switches over
+    // time; dropping one would rebuild a different model than the weights were trained in).
+    const model: Record<string, number | boolean> = {};
+    for (const k of keys) {
+      const at = `${path}.config.model.${word(k, `${path}.config.model field`, 30)}`;
+      model[k] = typeof m[k] === 'boolean' ? m[k] : int(m[k], at, 0, 4096);
+    }
     config.model = model;
   }
   const history = validateHistory(o.history, `${path}.history`, settings.task);
@@ -401,7 +451,7 @@ function validateSnapshot(v: unknown, path: string, settings: TrainConfig): Sess
   const w = obj(o.weights, `${path}.weights`);
   const snapshot: SessionSnapshot = {
     version: 1,
-    config: config as unknown as SessionSnapshot['config'],
+    config: config as unknown as SnapshotConfig,
     round,
     examples: int(o.examples, `${path}.examples`),
     overseerCalls: int(o.overseerCalls, `${path}.overseerCalls`),
@@ -458,7 +508,7 @@ export function validateRun(v: unknown): RunFile {
       'the file',
       `has version ${String(o.version).slice(0, 10)}; this page reads version ${FORMAT_VERSION}`,
     );
-  const settings = validateTrainConfig(o.settings, 'settings');
+  const settings = validateSettings(o.settings, 'settings');
   const snapshot = validateSnapshot(o.snapshot, 'snapshot', settings);
   return {
     format: RUN_FORMAT,

@@ -10,8 +10,8 @@ import {
   validateRecording,
   validateRunFile,
   type RunFile,
-} from '../../src/ui/run-format';
-import { makeSample } from '../../src/ui/sample';
+} from '../../src/core/run-format';
+import { makeSample } from '../../src/core/sample';
 import { readFileSync } from 'node:fs';
 
 function metrics(round: number): RoundMetrics {
