@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -13,17 +13,39 @@ export interface BackendAttempt {
 export interface BackendChoice {
   backend: BackendName;
   attempts: BackendAttempt[];
+  /** How the backend runs, when there is more to say (e.g. "single-threaded WASM: …"). */
+  detail?: string;
 }
 
 export interface BackendOptions {
   /** Browser: the URL folder (ending in `/`) that serves tfjs-backend-wasm's .wasm files. */
   wasmPaths?: string;
+  /**
+   * Browser: use tfjs's threaded WASM build where the page is cross-origin isolated (default
+   * true). If it fails to start, or takes longer than `startTimeoutMs`, the single-threaded
+   * SIMD build is used instead.
+   */
+  wasmThreads?: boolean;
+  /** A backend that has not started after this long counts as failed (default 20 s). */
+  startTimeoutMs?: number;
 }
+
+const DEFAULT_START_TIMEOUT_MS = 20_000;
+/** tfjs-backend-wasm's own registration priority, kept when it is re-registered. */
+const PRIORITY: Record<BackendName, number> = { webgpu: 3, webgl: 2, wasm: 2, cpu: 1 };
 
 const isNode = (): boolean =>
   typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions?.node;
 
 let wasmPathsSet = false;
+/** Browser: whether wasm is set to start its threaded build (undefined until decided). */
+let wasmThreads: boolean | undefined;
+
+/** Whether this browser context can run wasm threads at all (SharedArrayBuffer needs isolation). */
+export function canUseWasmThreads(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+  return !isNode() && g.crossOriginIsolated === true && typeof g.SharedArrayBuffer === 'function';
+}
 
 /** In Node: the folder of the installed @tensorflow/tfjs-backend-wasm dist files, with a trailing `/`. */
 export async function nodeWasmPaths(): Promise<string> {
@@ -36,10 +58,26 @@ export async function nodeWasmPaths(): Promise<string> {
 }
 
 async function prepare(backend: BackendName, options: BackendOptions): Promise<void> {
-  if (backend === 'wasm' && !wasmPathsSet) {
-    const paths = options.wasmPaths ?? (isNode() ? await nodeWasmPaths() : undefined);
-    if (paths) setWasmPaths(paths);
-    wasmPathsSet = true;
+  if (backend === 'wasm') {
+    if (!wasmPathsSet) {
+      const paths = options.wasmPaths ?? (isNode() ? await nodeWasmPaths() : undefined);
+      if (paths) setWasmPaths(paths);
+      wasmPathsSet = true;
+    }
+    if (!isNode() && wasmThreads === undefined) {
+      // Decided once, before the backend initialises: tfjs reads the flag at init.
+      let threads = options.wasmThreads !== false && canUseWasmThreads();
+      if (threads) {
+        try {
+          const { repairThreadedWasm } = await import('./wasm-threads');
+          await repairThreadedWasm();
+        } catch {
+          threads = false;
+        }
+      }
+      if (!threads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasmThreads = threads;
+    }
   } else if (backend === 'webgpu') {
     if (isNode()) await provideNodeWebGpu();
     if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu)
@@ -74,23 +112,109 @@ async function provideNodeWebGpu(): Promise<void> {
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
 }
 
+const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Forgets a backend's instance (and any start still pending) but keeps it registered, so the next
+ * `setBackend` starts it afresh, e.g. with other flags.
+ */
+export function resetBackend(backend: BackendName): void {
+  const factory = tf.findBackendFactory(backend);
+  if (!factory) return;
+  try {
+    tf.removeBackend(backend);
+  } catch {
+    // Disposing a half-started backend may throw; it is unregistered either way.
+  }
+  tf.registerBackend(backend, factory, PRIORITY[backend]);
+}
+
+/**
+ * Starts one backend: resolves true when it runs, false or a rejection when it cannot. While it
+ * starts, uncaught errors in this (worker) scope, such as those a failing wasm pthread worker
+ * raises, fail the start instead of crashing the worker; a start that hangs times out.
+ */
+async function start(backend: BackendName, timeoutMs: number): Promise<boolean> {
+  const scope = globalThis as {
+    addEventListener?: (type: string, listener: (e: Event) => void) => void;
+    removeEventListener?: (type: string, listener: (e: Event) => void) => void;
+  };
+  let onError: ((e: Event) => void) | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    if (!isNode() && scope.addEventListener) {
+      onError = (e: Event) => {
+        e.preventDefault();
+        const m = (e as ErrorEvent).message || 'an uncaught error';
+        reject(new Error(`${backend} failed while starting: ${m}`));
+      };
+      scope.addEventListener('error', onError);
+    }
+    timer = setTimeout(
+      () => reject(new Error(`${backend} did not start within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
+  });
+  try {
+    const ok = await Promise.race([tf.setBackend(backend), failed]);
+    await Promise.race([tf.ready(), failed]);
+    return ok && tf.getBackend() === backend;
+  } finally {
+    clearTimeout(timer);
+    if (onError) scope.removeEventListener?.('error', onError);
+  }
+}
+
+/** After wasm has started: how it runs ("WASM, 4 threads"), or undefined outside a browser. */
+function wasmDetail(): string | undefined {
+  if (isNode()) return undefined;
+  let threads = 1;
+  try {
+    threads = getThreadsCount();
+  } catch {
+    // Not initialised: leave it at one.
+  }
+  return threads > 1 ? `WASM, ${threads} threads` : 'WASM, single-threaded';
+}
+
 /**
  * Tries each backend in order and keeps the first that initialises. `tf.setBackend` returns false
- * rather than throwing, so success is checked with `tf.getBackend()`.
+ * rather than throwing, so success is checked with `tf.getBackend()`. WASM's threaded build that
+ * fails to start falls back to the single-threaded build before the next backend is tried.
  */
 export async function chooseBackend(
   preference: BackendName[],
   options: BackendOptions = {},
 ): Promise<BackendChoice> {
   const attempts: BackendAttempt[] = [];
+  const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   for (const backend of preference) {
     try {
       await prepare(backend, options);
-      const ok = await tf.setBackend(backend);
-      await tf.ready();
-      if (ok && tf.getBackend() === backend) {
-        attempts.push({ backend, ok: true });
-        return { backend, attempts };
+      let threadsFailed: string | undefined;
+      let ok: boolean;
+      try {
+        ok = await start(backend, timeoutMs);
+        if (!ok && backend === 'wasm' && wasmThreads === true)
+          throw new Error('the threaded build did not initialise');
+      } catch (err) {
+        if (backend !== 'wasm' || wasmThreads !== true) throw err;
+        // The threaded build did not start: the single-threaded SIMD build needs no workers.
+        threadsFailed = describe(err);
+        resetBackend('wasm');
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        wasmThreads = false;
+        ok = await start(backend, timeoutMs);
+      }
+      if (ok) {
+        const detail =
+          backend !== 'wasm'
+            ? undefined
+            : threadsFailed
+              ? `${wasmDetail()} (the threaded build did not start: ${threadsFailed})`
+              : wasmDetail();
+        attempts.push(detail ? { backend, ok: true, reason: detail } : { backend, ok: true });
+        return detail ? { backend, attempts, detail } : { backend, attempts };
       }
       attempts.push({
         backend,
@@ -98,7 +222,9 @@ export async function chooseBackend(
         reason: `setBackend('${backend}') did not take (now ${tf.getBackend()})`,
       });
     } catch (err) {
-      attempts.push({ backend, ok: false, reason: err instanceof Error ? err.message : String(err) });
+      attempts.push({ backend, ok: false, reason: describe(err) });
+      // A start that failed or timed out may still be pending: let the next backend start clean.
+      if (!isNode()) resetBackend(backend);
     }
   }
   const reasons = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ');

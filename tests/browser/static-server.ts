@@ -41,8 +41,23 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** The two headers that make a page cross-origin isolated (SharedArrayBuffer, wasm threads). */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+export interface ServeOptions {
+  /** Extra headers on every 200 response, as some hosts and proxies add (e.g. ISOLATION_HEADERS). */
+  headers?: Readonly<Record<string, string>>;
+}
+
 /** Serves `root` under `prefix` (e.g. '/some/where/') on 127.0.0.1 and a free port. */
-export async function serveStatic(root: string, prefix = '/'): Promise<StaticServer> {
+export async function serveStatic(
+  root: string,
+  prefix = '/',
+  options: ServeOptions = {},
+): Promise<StaticServer> {
   if (!prefix.startsWith('/') || !prefix.endsWith('/'))
     throw new Error(`prefix must start and end with /: ${prefix}`);
   const base = path.resolve(root);
@@ -81,6 +96,7 @@ export async function serveStatic(root: string, prefix = '/'): Promise<StaticSer
         'content-type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
         'content-length': body.length,
         'cache-control': 'no-cache',
+        ...options.headers,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
       record(200, body.length);

@@ -1,0 +1,305 @@
+/**
+ * "auto" measures: a short probe runs a few training steps on each backend that starts here and
+ * picks the fastest. The decision logic (`probeBackends`, `probeCacheKey`, `probeReason`) is pure
+ * and takes its measurements from an injected runner, so it is unit-tested without a browser;
+ * `measureTraining` is the real runner and `chooseBackendByProbe` puts the two together.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  chooseBackend,
+  resetBackend,
+  type BackendChoice,
+  type BackendName,
+  type BackendOptions,
+} from './backend';
+import { TrainingSession, type SessionConfig } from './session';
+
+/** What the page keeps per browser (plain data), so later visits skip the probe. */
+export interface BackendProbe {
+  /** tfjs version, device (adapter, renderer, cores) and the backends probed: a new key re-probes. */
+  key: string;
+  backend: BackendName;
+  /** e.g. "WebGPU: 6.1x faster than WASM here". */
+  reason: string;
+  /** Training examples per second each backend reached in the probe. */
+  examplesPerSecond: Partial<Record<BackendName, number>>;
+}
+
+/** One backend's measurement: examples trained in `seconds` of timed steps (after a warm-up). */
+export interface ProbeSample {
+  examples: number;
+  seconds: number;
+}
+
+/** Runs a few training steps on `backend` for about `shareMs`; throws if the backend fails. */
+export type ProbeRunner = (backend: BackendName, shareMs: number) => Promise<ProbeSample>;
+
+export interface ProbeEntry {
+  backend: BackendName;
+  /** Set when the backend ran. */
+  examplesPerSecond?: number;
+  /** Why it has no rate: it failed, or the time budget was spent before its turn. */
+  skipped?: string;
+}
+
+export interface ProbeOutcome {
+  /** The fastest backend that ran, or undefined if none did. */
+  best?: BackendName;
+  entries: ProbeEntry[];
+  reason: string;
+}
+
+export interface ProbeOptions {
+  /** The whole probe's wall-time budget (default 2000 ms). */
+  budgetMs?: number;
+  /** Every backend that gets a turn is given at least this long (default 250 ms). */
+  minShareMs?: number;
+  /** Clock, in ms (injected by tests). */
+  now?: () => number;
+}
+
+export const LABEL: Record<BackendName, string> = {
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WASM',
+  cpu: 'CPU',
+};
+
+/**
+ * The order a probe tries backends in: cheap, reliable starters first (WASM starts in well under
+ * a second, a GPU backend may spend seconds compiling shaders), CPU last: plain JavaScript is
+ * never faster than WASM, so it is measured only when nothing before it ran.
+ */
+export function probeOrder(candidates: readonly BackendName[]): BackendName[] {
+  const rank: Record<BackendName, number> = { wasm: 0, webgpu: 1, webgl: 2, cpu: 3 };
+  return [...new Set(candidates)].sort((a, b) => rank[a] - rank[b]);
+}
+
+/** Why the winner was chosen, in words for the page. */
+export function probeReason(entries: readonly ProbeEntry[]): string {
+  const ran = entries
+    .filter((e): e is ProbeEntry & { examplesPerSecond: number } => e.examplesPerSecond !== undefined)
+    .sort((a, b) => b.examplesPerSecond - a.examplesPerSecond);
+  const best = ran[0];
+  if (!best) {
+    const why = entries.map((e) => `${LABEL[e.backend]}: ${e.skipped ?? 'no rate'}`).join('; ');
+    return `No backend could be measured (${why})`;
+  }
+  const next = ran[1];
+  if (!next) {
+    const others = entries.filter((e) => e !== best);
+    if (others.length === 0) return `${LABEL[best.backend]}: the only backend on offer here`;
+    const why = others.map((e) => `${LABEL[e.backend]} ${e.skipped ?? 'not measured'}`).join('; ');
+    return `${LABEL[best.backend]}: the only backend measured here (${why})`;
+  }
+  const ratio = best.examplesPerSecond / Math.max(next.examplesPerSecond, 1e-9);
+  return ratio < 1.05
+    ? `${LABEL[best.backend]}: as fast as ${LABEL[next.backend]} here (within 5%)`
+    : `${LABEL[best.backend]}: ${ratio.toFixed(1)}x faster than ${LABEL[next.backend]} here`;
+}
+
+/**
+ * Measures each candidate with `run` and picks the fastest. The budget is shared out as the probe
+ * goes (what is left, split among the backends still to run, at least `minShareMs` each); once it
+ * is spent and some backend has a rate, the rest are skipped. A backend whose run throws is
+ * recorded as failed and the next is tried.
+ */
+export async function probeBackends(
+  candidates: readonly BackendName[],
+  run: ProbeRunner,
+  options: ProbeOptions = {},
+): Promise<ProbeOutcome> {
+  const budgetMs = options.budgetMs ?? 2000;
+  const minShareMs = options.minShareMs ?? 250;
+  const now = options.now ?? (() => performance.now());
+  const order = probeOrder(candidates);
+  const deadline = now() + budgetMs;
+  const entries: ProbeEntry[] = [];
+  const ran = (): boolean => entries.some((e) => e.examplesPerSecond !== undefined);
+  for (let i = 0; i < order.length; i++) {
+    const backend = order[i]!;
+    const left = deadline - now();
+    if (backend === 'cpu' && ran()) {
+      entries.push({ backend, skipped: 'not measured: never faster than WASM' });
+      continue;
+    }
+    if (left <= 0 && ran()) {
+      entries.push({
+        backend,
+        skipped: `not measured: the ${(budgetMs / 1000).toFixed(1)} s probe was spent`,
+      });
+      continue;
+    }
+    // Share what is left among the backends still to run (CPU runs only if none of them does).
+    const still = order.slice(i).filter((b) => b !== 'cpu').length || 1;
+    const share = Math.max(minShareMs, left / still);
+    try {
+      const sample = await run(backend, share);
+      if (!(sample.examples > 0 && sample.seconds > 0))
+        throw new Error(`no usable measurement (${sample.examples} examples in ${sample.seconds} s)`);
+      entries.push({ backend, examplesPerSecond: sample.examples / sample.seconds });
+    } catch (err) {
+      entries.push({ backend, skipped: `failed: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+  let best: ProbeEntry | undefined;
+  for (const e of entries)
+    if (e.examplesPerSecond !== undefined && (!best || e.examplesPerSecond > best.examplesPerSecond!))
+      best = e;
+  return { best: best?.backend, entries, reason: probeReason(entries) };
+}
+
+/** The cache key: a new tfjs, another GPU or driver, or another set of backends means a new probe. */
+export function probeCacheKey(parts: {
+  tfjsVersion: string;
+  device: string;
+  backends: readonly BackendName[];
+}): string {
+  return `tfjs ${parts.tfjsVersion} | ${parts.device} | ${[...parts.backends].sort().join(',')}`;
+}
+
+/** Whether a kept probe result still applies here. */
+export function usableProbe(
+  cached: BackendProbe | undefined,
+  key: string,
+  backends: readonly BackendName[],
+): cached is BackendProbe {
+  return !!cached && cached.key === key && backends.includes(cached.backend);
+}
+
+/** Browser: the device in words (WebGPU adapter, WebGL renderer, cores, isolation); best effort. */
+export async function describeDevice(): Promise<string> {
+  const parts: string[] = [];
+  const nav = (globalThis as { navigator?: Navigator }).navigator;
+  try {
+    const gpu = (nav as unknown as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+    const adapter = (await gpu?.requestAdapter()) as { info?: Record<string, string> } | null | undefined;
+    const i = adapter?.info;
+    parts.push(
+      i
+        ? `webgpu ${[i.vendor, i.architecture, i.device, i.description].filter(Boolean).join('/')}`
+        : 'no webgpu',
+    );
+  } catch {
+    parts.push('no webgpu');
+  }
+  try {
+    const Canvas = (globalThis as { OffscreenCanvas?: typeof OffscreenCanvas }).OffscreenCanvas;
+    const gl = Canvas ? (new Canvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null) : null;
+    const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+    parts.push(
+      gl ? `webgl ${String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER))}` : 'no webgl',
+    );
+    gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  } catch {
+    parts.push('no webgl');
+  }
+  parts.push(`${nav?.hardwareConcurrency ?? '?'} cores`);
+  parts.push(
+    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? 'isolated' : 'not isolated',
+  );
+  return parts.join('; ');
+}
+
+export interface MeasureOptions {
+  backendOptions?: BackendOptions;
+  now?: () => number;
+  /** Tests: called before each step with its number (0 = warm-up); throwing simulates a failure. */
+  beforeStep?: (backend: BackendName, step: number) => void;
+}
+
+/**
+ * The real runner: starts `backend`, builds a session of `config` (no supervised baseline, a tiny
+ * held-out set), trains one warm-up step (shader compilation, first allocations), then timed steps
+ * until `shareMs` has passed (at least two). Everything it made is disposed, even when a step
+ * throws; the backend stays registered for a later start.
+ */
+export async function measureTraining(
+  backend: BackendName,
+  config: SessionConfig,
+  shareMs: number,
+  options: MeasureOptions = {},
+): Promise<ProbeSample> {
+  const now = options.now ?? (() => performance.now());
+  const choice = await chooseBackend([backend], options.backendOptions);
+  if (choice.backend !== backend) throw new Error(`${backend} did not start`);
+  let session: TrainingSession | undefined;
+  try {
+    session = await TrainingSession.create({
+      ...config,
+      supervised: false,
+      stepsPerRound: 1_000_000,
+      heldOutQuestions: 8,
+    });
+    options.beforeStep?.(backend, 0);
+    await session.train(1);
+    let steps = 0;
+    const t0 = now();
+    while (steps < 2 || now() - t0 < shareMs) {
+      options.beforeStep?.(backend, steps + 1);
+      await session.train(1);
+      steps += 1;
+    }
+    const seconds = (now() - t0) / 1000;
+    return { examples: steps * session.config.batchSize, seconds };
+  } finally {
+    session?.dispose();
+  }
+}
+
+export interface ProbedChoice extends BackendChoice {
+  /** Why this backend: the probe's verdict, or why there was none. */
+  reason: string;
+  /** A fresh measurement for the page to keep (absent when a kept one was used). */
+  probe?: BackendProbe;
+}
+
+/**
+ * "auto": uses the kept probe result when its key still matches, otherwise probes the backends in
+ * `preference` on `config` and starts the fastest. If nothing could be measured, the plain
+ * preference order decides, as before.
+ */
+export async function chooseBackendByProbe(
+  preference: BackendName[],
+  config: SessionConfig,
+  cached?: BackendProbe,
+  options: ProbeOptions & { backendOptions?: BackendOptions } = {},
+): Promise<ProbedChoice> {
+  const key = probeCacheKey({
+    tfjsVersion: tf.version.tfjs,
+    device: await describeDevice(),
+    backends: preference,
+  });
+  const startFirst = async (first: BackendName | undefined): Promise<BackendChoice> =>
+    chooseBackend(
+      first ? [first, ...preference.filter((b) => b !== first)] : preference,
+      options.backendOptions,
+    );
+  if (usableProbe(cached, key, preference)) {
+    const choice = await startFirst(cached.backend);
+    const reason =
+      choice.backend === cached.backend
+        ? `${cached.reason} (measured earlier in this browser)`
+        : `${LABEL[cached.backend]} was fastest here before but did not start`;
+    return { ...choice, reason };
+  }
+  const outcome = await probeBackends(
+    preference,
+    (b, share) => measureTraining(b, config, share, { backendOptions: options.backendOptions }),
+    options,
+  );
+  // Free what the probe started (GPU devices, contexts, wasm threads) except the winner.
+  for (const e of outcome.entries) if (e.backend !== outcome.best) resetBackend(e.backend);
+  const choice = await startFirst(outcome.best);
+  if (!outcome.best) return { ...choice, reason: `${outcome.reason}; using the default order` };
+  if (choice.backend !== outcome.best)
+    return { ...choice, reason: `${LABEL[outcome.best]} was fastest in the probe but did not start again` };
+  const examplesPerSecond: Partial<Record<BackendName, number>> = {};
+  for (const e of outcome.entries)
+    if (e.examplesPerSecond !== undefined) examplesPerSecond[e.backend] = Math.round(e.examplesPerSecond);
+  return {
+    ...choice,
+    reason: outcome.reason,
+    probe: { key, backend: outcome.best, reason: outcome.reason, examplesPerSecond },
+  };
+}
