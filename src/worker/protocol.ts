@@ -23,6 +23,25 @@ export interface BackendAttempt {
   reason?: string;
 }
 
+/** What an "auto" probe measured; the page keeps it per browser (localStorage) and sends it back. */
+export interface BackendProbe {
+  /** tfjs version, device and backends probed; the worker re-probes when it no longer matches. */
+  key: string;
+  backend: BackendName;
+  reason: string;
+  examplesPerSecond: Partial<Record<BackendName, number>>;
+}
+
+/** The backend the worker runs on, and why. */
+export interface BackendReport {
+  backend: BackendName;
+  attempts: BackendAttempt[];
+  /** For the page: why this backend ("WebGPU: 6.1x faster than WASM here", "WASM, 4 threads"…). */
+  reason?: string;
+  /** A fresh probe result for the page to keep (only after "auto" measured). */
+  probe?: BackendProbe;
+}
+
 /** What a training session is built from (mirrors src/learn's SessionConfig). */
 export interface TrainConfig {
   task: TaskId;
@@ -39,7 +58,14 @@ export interface TrainConfig {
 /** Page → worker. */
 export type Request =
   /** Choose a backend (first that starts, in this order) and build a fresh session. */
-  | { id: number; type: 'configure'; config: TrainConfig; backends: BackendName[] }
+  | {
+      id: number;
+      type: 'configure';
+      config: TrainConfig;
+      backends: BackendName[];
+      /** "auto": measure the backends and start the fastest (skipped when `cached` still applies). */
+      auto?: { cached?: BackendProbe };
+    }
   /** Train `rounds` whole rounds (finishing a half-done one counts as one), then stop. */
   | { id: number; type: 'step'; rounds: number }
   /** Train until paused, waiting `pauseMs` between rounds. Replies when stopped. */
@@ -79,7 +105,7 @@ export interface TrainingState {
 
 /** The result each request type replies with. */
 export interface ResultMap {
-  configure: { backend: BackendName; attempts: BackendAttempt[] } & TrainingState;
+  configure: BackendReport & TrainingState;
   /** Why a step/play run ended. */
   step: { stopped: 'done' | 'paused' | 'reset' } & TrainingState;
   play: { stopped: 'paused' | 'reset' } & TrainingState;
@@ -97,7 +123,7 @@ export type Reply =
 
 /** Worker → page, unprompted. */
 export type WorkerEvent =
-  | { type: 'backend'; backend: BackendName; attempts: BackendAttempt[] }
+  | ({ type: 'backend' } & BackendReport)
   | ({ type: 'progress'; elapsedInRound: number } & TrainingState)
   | { type: 'round'; metrics: RoundMetrics; tensors: number }
   | ({ type: 'running' } & TrainingState)

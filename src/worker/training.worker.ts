@@ -13,9 +13,12 @@ import { UNKNOWN, type Answer } from '../core/answer';
 import { amplifiedTrace } from '../core/recursion';
 import { getTask } from '../core/tasks';
 import { chooseBackend } from '../learn/backend';
+import { chooseBackendByProbe } from '../learn/backend-probe';
 import { TrainingSession, type SessionSnapshot } from '../learn/session';
 import type {
   BackendName,
+  BackendProbe,
+  BackendReport,
   FromWorker,
   Request,
   RequestType,
@@ -187,6 +190,38 @@ async function stopRun(reason: 'paused' | 'reset'): Promise<void> {
   if (runPromise) await runPromise;
 }
 
+/** This worker's last probe, so a new task or seed does not measure again. */
+let probed: BackendProbe | undefined;
+
+/**
+ * "auto" (req.auto set) measures the backends, or reuses a probe that still applies; a forced
+ * backend starts first in the given order. Either way a backend that fails to start falls back.
+ */
+async function startBackend(
+  backends: BackendName[],
+  trainConfig: TrainConfig,
+  auto: { cached?: BackendProbe } | undefined,
+): Promise<BackendReport> {
+  if (auto) {
+    try {
+      session?.dispose();
+      session = undefined;
+      const choice = await chooseBackendByProbe(backends, trainConfig, auto.cached ?? probed);
+      if (choice.probe) probed = choice.probe;
+      return {
+        backend: choice.backend,
+        attempts: choice.attempts,
+        reason: choice.reason,
+        probe: choice.probe,
+      };
+    } catch (err) {
+      console.warn(`The backend probe failed (${message(err)}); using the default order.`);
+    }
+  }
+  const choice = await chooseBackend(backends);
+  return { backend: choice.backend, attempts: choice.attempts, reason: choice.detail };
+}
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -195,13 +230,13 @@ async function handle(req: Request): Promise<ResultMap[RequestType]> {
   switch (req.type) {
     case 'configure': {
       await stopRun('reset');
-      const choice = await chooseBackend(req.backends);
-      backend = choice.backend;
-      watchDevice(choice.backend);
-      emit({ type: 'backend', backend: choice.backend, attempts: choice.attempts });
+      const report = await startBackend(req.backends, req.config, req.auto);
+      backend = report.backend;
+      watchDevice(report.backend);
+      emit({ type: 'backend', ...report });
       config = req.config;
       await exclusive(buildSession);
-      return { backend: choice.backend, attempts: choice.attempts, ...state() };
+      return { ...report, ...state() };
     }
     case 'step': {
       const stopped = await startRun(Math.max(1, Math.floor(req.rounds)), 0);
