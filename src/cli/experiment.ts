@@ -6,8 +6,10 @@ import { PRESET_NAMES, resolveParams, ParamsError, type PresetName, type TaskId 
 import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
 import { MODEL_SIZES, type ModelSize } from '../learn/defaults';
-import { TrainingSession } from '../learn/session';
+import { TrainingSession, type SessionConfig, type SessionRoundMetrics } from '../learn/session';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
+import { watchStopSignals, yieldToEvents } from './signals';
+import { createSession, startBaselineThread } from './threads';
 
 const SPEC = {
   task: { type: 'string', choices: Object.keys(TASKS), help: 'which task (required)' },
@@ -30,6 +32,16 @@ const SPEC = {
   },
   'subquestions-per-context': { type: 'int', min: 0, max: 16 },
   'no-supervised': { type: 'boolean', help: 'skip the supervised baseline' },
+  'inline-baseline': {
+    type: 'boolean',
+    help: 'train the supervised baseline in this thread (default: a worker thread of its own)',
+  },
+  evaluate: {
+    type: 'string',
+    choices: ['auto', 'every-round'],
+    default: 'auto',
+    help: 'auto: skip evaluating rounds much shorter than an evaluation (their rows are left out)',
+  },
   json: { type: 'boolean', help: 'one JSON object per round on stdout' },
   'dump-eval': { type: 'string', help: 'write the final held-out set with all answers (JSON Lines)' },
   help: { type: 'boolean' },
@@ -101,8 +113,11 @@ async function main(): Promise<void> {
       throw new ArgsError(`--model must be a JSON object, got ${args.model}`);
     }
   }
+  const stop = watchStopSignals();
+  // Started first, so the thread loads while this one starts its backend.
+  const channel = args['inline-baseline'] || args['no-supervised'] ? undefined : startBaselineThread();
   const { backend } = await chooseBackend([args.backend as BackendName]);
-  const session = await TrainingSession.create({
+  const config: SessionConfig = {
     task: taskId,
     preset,
     size: args.size,
@@ -115,7 +130,31 @@ async function main(): Promise<void> {
     model: modelOverrides,
     curriculum: args.curriculum === undefined ? undefined : args.curriculum === 'on',
     subquestionsPerContext: args['subquestions-per-context'],
-  });
+    evaluation: args.evaluate as 'auto' | 'every-round',
+  };
+  try {
+    const session = await createSession(config, channel, (why) =>
+      process.stderr.write(`${why}; training the baseline inline\n`),
+    );
+    try {
+      await run(args, session, backend, stop);
+    } finally {
+      session.dispose();
+    }
+  } finally {
+    channel?.close();
+  }
+}
+
+async function run(
+  args: ReturnType<typeof parseArgs<typeof SPEC>>,
+  session: TrainingSession,
+  backend: string,
+  stop: { readonly signal: NodeJS.Signals | null },
+): Promise<void> {
+  const taskId = session.task.id;
+  const task = TASKS[taskId];
+  const preset = session.config.preset;
   const rounds = args.rounds ?? (args.until !== undefined ? 500 : 20);
   const start = Date.now();
   const overTime = (): boolean =>
@@ -125,32 +164,48 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${task.title} (${taskId}, ${preset}${args.size ? `, size ${args.size}` : ''}), seed ${c.seed}, backend ${backend}, ` +
         `model ${c.modelSize} (${session.parameters} parameters), ${c.stepsPerRound} steps/round × ${c.batchSize} questions, lr ${c.learningRate}, ` +
-        `held-out ${session.heldOut.length} questions\n`,
+        `held-out ${session.heldOut.length} questions, baseline ${session.baselineWhere ?? 'off'}, evaluation ${c.evaluation ?? 'every-round'}\n`,
     );
     const depths = Array.from({ length: task.maxDepth(c.params) }, (_, i) => `d${i + 1}`.padStart(5));
     process.stdout.write(tableHeader(depths) + '\n');
   }
   let last: RoundMetrics | null = null;
-  while (session.round < rounds && !overTime()) {
+  const print = (m: SessionRoundMetrics): void => {
+    last = m;
+    clearProgress();
+    process.stdout.write((args.json ? JSON.stringify(m) : tableRow(m)) + '\n');
+  };
+  let reached = false;
+  while (session.round < rounds && !overTime() && !stop.signal) {
     const p = await session.train(5);
+    // Let a SIGTERM / SIGINT land between pieces of work.
+    await yieldToEvents();
     progress(session.round + 1, p.stepInRound, p.stepsPerRound);
     if (!p.finished) continue;
-    last = p.finished;
-    clearProgress();
-    process.stdout.write((args.json ? JSON.stringify(last) : tableRow(last)) + '\n');
-    if (args.until !== undefined && last.modelAccuracy >= args.until) break;
+    print(p.finished);
+    if (args.until !== undefined && p.finished.modelAccuracy >= args.until) {
+      reached = true;
+      break;
+    }
+  }
+  // A run that stops between evaluations still reports its last finished round.
+  if (!reached) {
+    const m = await session.evaluateLastRound();
+    if (m) print(m);
   }
   clearProgress();
   if (!args.json) {
     const wall = (Date.now() - start) / 1000;
-    const reached =
+    const m = last as RoundMetrics | null;
+    const mark =
       args.until !== undefined
-        ? last && last.modelAccuracy >= args.until
+        ? m && m.modelAccuracy >= args.until
           ? `reached ${args.until} `
           : `did not reach ${args.until} `
         : '';
+    const evaluated = session.history.length;
     process.stdout.write(
-      `${reached}after ${session.round} rounds, ${session.examples} examples, ${wall.toFixed(1)} s wall (${session.seconds.toFixed(1)} s amplification, ${session.supervisedSeconds.toFixed(1)} s supervised, ${session.evalSeconds.toFixed(1)} s evaluation)\n`,
+      `${stop.signal ? `stopped by ${stop.signal}: ` : ''}${mark}after ${session.round} rounds (${evaluated} evaluated), ${session.examples} examples, ${wall.toFixed(1)} s wall (${session.seconds.toFixed(1)} s amplification, ${session.supervisedSeconds.toFixed(1)} s supervised${session.baselineWhere === 'thread' ? ' in its own thread' : ''}, ${session.evalSeconds.toFixed(1)} s evaluation)\n`,
     );
   }
   if (args['dump-eval']) {
@@ -160,7 +215,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         task: taskId,
         size: params[task.sizeParam],
-        seed: args.seed,
+        seed: session.config.seed,
         facts: task.factsJson(h.ctx),
         question: task.questionJson(h.question),
         answer: answerOut(task, h.truth),
@@ -173,7 +228,6 @@ async function main(): Promise<void> {
     );
     writeFileSync(args['dump-eval'], lines.join('\n') + '\n');
   }
-  session.dispose();
 }
 
 runCli(main);

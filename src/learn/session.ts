@@ -1,4 +1,7 @@
-/** The round loop the app's worker and the CLI drive: amplification, the supervised baseline, evaluation. */
+/**
+ * The round loop the app's worker and the CLI drive: amplification, the supervised baseline
+ * (inline, or in a thread of its own: see supervised.ts), evaluation.
+ */
 import * as tf from '@tensorflow/tfjs';
 import type { Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
@@ -12,6 +15,14 @@ import { MODEL_CONFIGS, PAPER_BATCH_SIZE, TASK_DEFAULTS, type ModelSize } from '
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
+import { LocalBaseline, type Baseline, type BaselineChannel, type BaselineConfig } from './supervised';
+import {
+  assignWeights,
+  base64ToFloat32,
+  decodeWeights,
+  encodeWeights,
+  float32ToBase64,
+} from './weights-data';
 
 export interface SessionConfig {
   task: TaskId;
@@ -42,7 +53,23 @@ export interface SessionConfig {
   subquestionsPerContext?: number;
   /** Share of each amplification batch drawn at the deepest admitted depth (the rest uniform below it). */
   deepestShare?: number;
+  /**
+   * When to evaluate on the held-out set (default 'every-round'). 'auto': after the first round,
+   * then only once amplification has trained at least EVAL_RATIO times as long as the last
+   * evaluation took, so evaluation costs at most about 1/(1+EVAL_RATIO) of the thread's time
+   * when rounds are short. Rounds not evaluated give no metrics (their numbers are skipped).
+   */
+  evaluation?: 'every-round' | 'auto';
 }
+
+/** Options that are not part of the session's configuration (they do not go into snapshots). */
+export interface SessionOptions {
+  /** Run the supervised baseline behind this channel (another thread) instead of inline. */
+  baseline?: BaselineChannel;
+}
+
+/** With evaluation 'auto': amplification trains at least this many times as long as an evaluation takes. */
+export const EVAL_RATIO = 4;
 
 /** RoundMetrics plus what this session knows about the round. */
 export interface SessionRoundMetrics extends RoundMetrics {
@@ -53,9 +80,12 @@ export interface SessionRoundMetrics extends RoundMetrics {
   supervisedSeconds: number;
   evalSeconds: number;
   loss: number;
+  /** Rounds finished without an evaluation since the last evaluated one (evaluation 'auto'). */
+  skippedEvaluations: number;
 }
 
-export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model'>> & {
+export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model' | 'evaluation'>> & {
+  evaluation?: 'every-round' | 'auto';
   size?: number;
   params: Params;
   model: ModelConfig;
@@ -64,7 +94,10 @@ export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model'>> & {
 export interface TrainProgress {
   stepInRound: number;
   stepsPerRound: number;
+  /** The round's metrics, when a round ended here and was evaluated. */
   finished?: SessionRoundMetrics;
+  /** True when a round ended here without an evaluation (evaluation 'auto'). */
+  unevaluated?: boolean;
 }
 
 /** Answers of the three answerers on the held-out set at the last evaluation. */
@@ -100,6 +133,13 @@ export class TrainingSession {
   private ampSteps = 0;
   lastEvaluation: Evaluation | null = null;
   readonly history: SessionRoundMetrics[] = [];
+  /** Set to evaluate at the end of the current round whatever the evaluation policy says. */
+  evaluateNextRound = false;
+  /** Rounds finished without evaluation since the last evaluated one. */
+  private skipped = 0;
+  /** Amplification's seconds at the last evaluation, and how long that evaluation took. */
+  private lastEvalAt = 0;
+  private lastEvalCost = 0;
   /** The curriculum's frontier (maxDepth when the curriculum is off). */
   admittedDepth: number;
   agreement: Record<string, number> = {};
@@ -107,10 +147,10 @@ export class TrainingSession {
 
   private readonly view: OverseerView;
   private readonly x: Learner;
-  private readonly sup: Learner | null;
+  /** Set by createWithTask (null when the baseline is off). */
+  private baseline: Baseline | null = null;
   private teacher: Weights;
   private readonly ampRng: Rng;
-  private readonly supRng: Rng;
   private readonly curriculumRng: Rng;
   readonly heldOut: HeldOutItem[];
   private disposed = false;
@@ -125,27 +165,29 @@ export class TrainingSession {
     const enc = task.encoding(config.params);
     const init = root.fork('init');
     this.x = new Learner(enc, config.model, () => init.next(), config.learningRate);
-    const initSup = root.fork('init');
-    this.sup = config.supervised
-      ? new Learner(enc, config.model, () => initSup.next(), config.learningRate)
-      : null;
     this.teacher = this.x.snapshot();
     this.ampRng = root.fork('amplification');
-    this.supRng = root.fork('supervised');
     this.curriculumRng = root.fork('curriculum');
     this.maxDepth = task.maxDepth(config.params);
     this.admittedDepth = config.curriculum ? 1 : this.maxDepth;
     this.heldOut = makeHeldOut(task, config.params, config.seed, config.heldOutQuestions);
   }
 
-  static async create(config: SessionConfig): Promise<TrainingSession> {
+  static async create(config: SessionConfig, options: SessionOptions = {}): Promise<TrainingSession> {
     const task = getTask(config.task);
     if (!task) throw new Error(`unknown task "${config.task}"`);
-    return TrainingSession.createWithTask(task, config);
+    return TrainingSession.createWithTask(task, config, options);
   }
 
-  /** Like create, with an explicit task object (tests use one whose solver throws). */
-  static async createWithTask(task: AnyTask, config: SessionConfig): Promise<TrainingSession> {
+  /**
+   * Like create, with an explicit task object (tests use one whose solver throws). A baseline in
+   * another thread rebuilds the task from its id there.
+   */
+  static async createWithTask(
+    task: AnyTask,
+    config: SessionConfig,
+    options: SessionOptions = {},
+  ): Promise<TrainingSession> {
     await tf.ready();
     const d = TASK_DEFAULTS[task.id] ?? TASK_DEFAULTS.permutation;
     const modelSize = config.modelSize ?? d.modelSize;
@@ -166,6 +208,7 @@ export class TrainingSession {
       admitAgreement: config.admitAgreement ?? 0.85,
       deepestShare: config.deepestShare ?? d.deepestShare,
       subquestionsPerContext: config.subquestionsPerContext ?? d.subquestionsPerContext,
+      ...(config.evaluation ? { evaluation: config.evaluation } : {}),
       params: resolveParams(task, config.preset, config.size),
       model: { ...MODEL_CONFIGS[modelSize], ...d.model, ...config.model },
     };
@@ -177,7 +220,34 @@ export class TrainingSession {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
     if (!(resolved.learningRate > 0))
       throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
-    return new TrainingSession(task, resolved);
+    if (resolved.evaluation !== undefined && !['every-round', 'auto'].includes(resolved.evaluation))
+      throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
+    const s = new TrainingSession(task, resolved);
+    if (resolved.supervised) {
+      const bc: BaselineConfig = {
+        task: resolved.task,
+        params: resolved.params,
+        seed: resolved.seed,
+        model: resolved.model,
+        learningRate: resolved.learningRate,
+        perContext: resolved.questionsPerContext + resolved.subquestionsPerContext,
+        heldOutQuestions: resolved.heldOutQuestions,
+      };
+      try {
+        s.baseline = options.baseline
+          ? await options.baseline.open(bc, s.backend)
+          : await LocalBaseline.create(task, bc);
+      } catch (err) {
+        s.dispose();
+        throw err;
+      }
+    }
+    return s;
+  }
+
+  /** Where the supervised baseline trains: 'inline', 'thread', or null when it is off. */
+  get baselineWhere(): 'inline' | 'thread' | null {
+    return this.baseline?.where ?? null;
   }
 
   /** Mean model calls (waves) per amplification step so far. */
@@ -279,19 +349,17 @@ export class TrainingSession {
     return used;
   }
 
-  /** The supervised baseline's step on `count` fresh questions (as many as amplification just used). */
+  /**
+   * The supervised baseline's step on `count` fresh questions (as many as amplification just
+   * used): trained here and now inline, or queued to its thread, which trains while amplification
+   * goes on.
+   */
   private async supStep(count: number): Promise<void> {
-    if (!this.sup || count <= 0) return;
+    if (!this.baseline || count <= 0) return;
     const t0 = now();
-    const per = this.config.questionsPerContext + this.config.subquestionsPerContext;
-    const items = sampleItems(this.task, this.supRng, this.config.params, Math.ceil(count / per), per).slice(
-      0,
-      count,
-    );
-    const truth = items.map((it) => this.task.solve(it.ctx, it.question));
-    await this.sup.trainStep(items, truth, false);
-    this.labels += items.length;
-    this.supervisedSeconds += (now() - t0) / 1000;
+    await this.baseline.step(count);
+    this.labels += count;
+    if (this.baseline.where === 'inline') this.supervisedSeconds += (now() - t0) / 1000;
   }
 
   /**
@@ -318,18 +386,39 @@ export class TrainingSession {
     }
     if (this.stepInRound < spr || this.disposed) return { stepInRound: this.stepInRound, stepsPerRound: spr };
     const finished = await this.finishRound();
-    return { stepInRound: spr, stepsPerRound: spr, finished };
+    return finished
+      ? { stepInRound: spr, stepsPerRound: spr, finished }
+      : { stepInRound: spr, stepsPerRound: spr, unevaluated: true };
   }
 
-  /** Trains until the current round finishes. */
+  /** Trains until the current round finishes, and evaluates it (whatever the evaluation policy). */
   async trainRound(): Promise<SessionRoundMetrics> {
+    this.evaluateNextRound = true;
     for (;;) {
       const p = await this.train(this.config.stepsPerRound);
       if (p.finished) return p.finished;
     }
   }
 
-  private async finishRound(): Promise<SessionRoundMetrics> {
+  /** Trains rounds until one is evaluated (every round with evaluation 'every-round'). */
+  async trainUntilEvaluated(): Promise<SessionRoundMetrics> {
+    for (;;) {
+      const p = await this.train(this.config.stepsPerRound);
+      if (p.finished) return p.finished;
+    }
+  }
+
+  /** The evaluation policy's answer for the round that just ended. */
+  private shouldEvaluate(): boolean {
+    if (this.evaluateNextRound || this.config.evaluation !== 'auto' || this.history.length === 0) return true;
+    return this.seconds - this.lastEvalAt >= EVAL_RATIO * this.lastEvalCost;
+  }
+
+  /**
+   * Ends the round: the student becomes the teacher, the curriculum moves, and (when the policy
+   * says so) X, Amp(X) and the baseline are evaluated. Null when the round was not evaluated.
+   */
+  private async finishRound(): Promise<SessionRoundMetrics | null> {
     disposeWeights(this.teacher);
     this.teacher = this.x.snapshot();
     this.round++;
@@ -337,9 +426,47 @@ export class TrainingSession {
     const tc = now();
     if (this.config.curriculum) await this.updateCurriculum();
     this.seconds += (now() - tc) / 1000;
+    if (!this.shouldEvaluate()) {
+      this.skipped++;
+      return null;
+    }
+    this.evaluateNextRound = false;
     const t0 = now();
     const ev = await this.evaluate();
-    this.evalSeconds += (now() - t0) / 1000;
+    const cost = (now() - t0) / 1000;
+    this.evalSeconds += cost;
+    this.lastEvalAt = this.seconds;
+    this.lastEvalCost = cost;
+    const skipped = this.skipped;
+    this.skipped = 0;
+    return this.roundMetrics(ev, skipped);
+  }
+
+  /**
+   * Evaluates the last finished round if it was not (a run that stops between evaluations);
+   * null when it was evaluated already, or no round has finished.
+   */
+  async evaluateLastRound(): Promise<SessionRoundMetrics | null> {
+    if (this.disposed) throw new Error('session disposed');
+    if (this.busy) throw new Error('evaluateLastRound() called while train() is running');
+    const last = this.history[this.history.length - 1];
+    if (this.round === 0 || (last && last.round === this.round)) return null;
+    this.busy = true;
+    try {
+      const t0 = now();
+      const ev = await this.evaluate();
+      this.evalSeconds += (now() - t0) / 1000;
+      this.lastEvalAt = this.seconds;
+      const skipped = Math.max(0, this.skipped - 1);
+      this.skipped = 0;
+      return this.roundMetrics(ev, skipped);
+    } finally {
+      this.busy = false;
+      if (this.disposed) this.release();
+    }
+  }
+
+  private roundMetrics(ev: Evaluation, skipped: number): SessionRoundMetrics {
     const m: SessionRoundMetrics = {
       round: this.round,
       task: this.task.id,
@@ -361,13 +488,20 @@ export class TrainingSession {
       supervisedSeconds: this.supervisedSeconds,
       evalSeconds: this.evalSeconds,
       loss: this.lastLoss,
+      skippedEvaluations: skipped,
     };
     this.history.push(m);
     return m;
   }
 
-  /** X, Amp(X) and the supervised model on the held-out set, against the ground truth. */
+  /**
+   * X, Amp(X) and the supervised model on the held-out set, against the ground truth. The
+   * baseline answers after every step sent so far (in its thread, while X and Amp(X) answer here).
+   */
   async evaluate(): Promise<Evaluation> {
+    const report = this.baseline?.report(true);
+    // Keep a failed report from being an unhandled rejection while X is evaluated.
+    report?.catch(() => undefined);
     const items: WaveItem[] = this.heldOut.map((h) => ({ ctx: h.ctx, question: h.question }));
     const model = await this.x.answer(items);
     const amplified: Answer[] = [];
@@ -376,7 +510,9 @@ export class TrainingSession {
       amplified.push(
         ...(await amplifiedAnswers(this.view, this.x, this.x.weights, items.slice(i, i + CHUNK))).answers,
       );
-    const supervised = this.sup ? await this.sup.answer(items, this.sup.weights) : null;
+    const sup = report ? await report : null;
+    if (sup && this.baseline?.where === 'thread') this.supervisedSeconds = sup.seconds;
+    const supervised = sup?.evaluation?.answers ?? null;
     const ev: Evaluation = {
       heldOut: this.heldOut,
       model,
@@ -385,7 +521,7 @@ export class TrainingSession {
       scores: {
         model: score(this.heldOut, model),
         amplified: score(this.heldOut, amplified),
-        supervised: supervised ? score(this.heldOut, supervised) : null,
+        supervised: sup?.evaluation ? sup.evaluation.score : null,
       },
     };
     this.lastEvaluation = ev;
@@ -420,7 +556,7 @@ export class TrainingSession {
   private release(): void {
     disposeWeights(this.teacher);
     this.x.dispose();
-    this.sup?.dispose();
+    this.baseline?.dispose();
   }
 
   /**
@@ -444,7 +580,7 @@ export class TrainingSession {
       admittedDepth: this.admittedDepth,
       weights: {
         x: await encodeWeights(this.x.weights),
-        supervised: this.sup ? await encodeWeights(this.sup.weights) : null,
+        supervised: this.baseline ? await this.baseline.weights() : null,
       },
     };
   }
@@ -454,16 +590,14 @@ export class TrainingSession {
    * the counters and the history; the teacher is X. Throws (leaving nothing allocated) when the
    * weights do not fit the model the configuration builds.
    */
-  static async restore(snapshot: SessionSnapshot): Promise<TrainingSession> {
+  static async restore(snapshot: SessionSnapshot, options: SessionOptions = {}): Promise<TrainingSession> {
     if (snapshot?.version !== 1) throw new Error('unsupported session snapshot version');
-    const s = await TrainingSession.create(snapshot.config);
+    const s = await TrainingSession.create(snapshot.config, options);
     try {
       const x = decodeWeights(s.x.weights, snapshot.weights.x, 'X');
-      const sup = s.sup
-        ? decodeWeights(s.sup.weights, snapshot.weights.supervised, 'the supervised model')
-        : null;
+      // The baseline checks its weights before assigning any; X's are assigned only after that.
+      if (s.baseline) await s.baseline.setWeights(snapshot.weights.supervised);
       assignWeights(s.x.weights, x);
-      if (s.sup && sup) assignWeights(s.sup.weights, sup);
       disposeWeights(s.teacher);
       s.teacher = s.x.snapshot();
       const count = (v: unknown, name: string): number => {
@@ -493,73 +627,4 @@ export class TrainingSession {
 export type SessionSnapshot = CoreSessionSnapshot<SessionConfig>;
 export type { SnapshotWeights };
 
-export function float32ToBase64(values: Float32Array): string {
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
-  let bin = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) bin += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return btoa(bin);
-}
-
-export function base64ToFloat32(data: string, expected: number): Float32Array {
-  if (typeof data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data))
-    throw new Error('weights are not base64');
-  const bin = atob(data);
-  if (bin.length !== expected * 4)
-    throw new Error(`weights hold ${bin.length} bytes, expected ${expected * 4}`);
-  const view = new DataView(new ArrayBuffer(bin.length));
-  for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));
-  const out = new Float32Array(expected);
-  for (let i = 0; i < expected; i++) {
-    const v = view.getFloat32(i * 4, true);
-    if (!Number.isFinite(v)) throw new Error('weights hold a value that is not a finite number');
-    out[i] = v;
-  }
-  return out;
-}
-
-async function encodeWeights(weights: Record<string, tf.Tensor>): Promise<SnapshotWeights> {
-  const out: SnapshotWeights = {};
-  for (const [name, t] of Object.entries(weights))
-    out[name] = { shape: [...t.shape], data: float32ToBase64((await t.data()) as Float32Array) };
-  return out;
-}
-
-/** Checks every variable's name and shape against the model, then decodes (nothing assigned yet). */
-function decodeWeights(
-  target: Record<string, tf.Tensor>,
-  data: SnapshotWeights | null | undefined,
-  what: string,
-): Map<string, Float32Array> {
-  if (!data || typeof data !== 'object') throw new Error(`the snapshot has no weights for ${what}`);
-  const names = Object.keys(target);
-  const given = Object.keys(data);
-  const extra = given.filter((n) => !Object.prototype.hasOwnProperty.call(target, n));
-  if (extra.length > 0 || given.length !== names.length)
-    throw new Error(`the weights for ${what} do not fit this model (variables differ)`);
-  const out = new Map<string, Float32Array>();
-  for (const name of names) {
-    const w = data[name];
-    const shape = target[name]!.shape;
-    if (
-      !w ||
-      !Array.isArray(w.shape) ||
-      w.shape.length !== shape.length ||
-      w.shape.some((d, i) => d !== shape[i])
-    )
-      throw new Error(`the weights for ${what} do not fit this model (${name} has the wrong shape)`);
-    out.set(name, base64ToFloat32(w.data, target[name]!.size));
-  }
-  return out;
-}
-
-function assignWeights(target: Record<string, tf.Tensor>, values: Map<string, Float32Array>): void {
-  for (const [name, v] of values) {
-    const variable = target[name] as tf.Variable;
-    const t = tf.tensor(v, variable.shape, 'float32');
-    variable.assign(t);
-    t.dispose();
-  }
-}
+export { base64ToFloat32, float32ToBase64 };

@@ -1,0 +1,38 @@
+/**
+ * SIGTERM and SIGINT for the CLIs: the first asks the run to stop at its next check (between
+ * small pieces of work), so what was finished is still written; a second ends the process at once.
+ * The exit status is then 128 + the signal's number, as if the signal had ended the process.
+ */
+import { constants } from 'node:os';
+
+export interface StopRequest {
+  /** The signal received, once one was. */
+  readonly signal: NodeJS.Signals | null;
+}
+
+const state: { signal: NodeJS.Signals | null } = { signal: null };
+let installed = false;
+
+/** Installs the handlers (once) and returns the live stop request. */
+export function watchStopSignals(): StopRequest {
+  if (!installed) {
+    installed = true;
+    for (const sig of ['SIGTERM', 'SIGINT'] as const)
+      process.on(sig, () => {
+        const code = 128 + (constants.signals[sig] ?? 15);
+        if (state.signal) process.exit(code);
+        state.signal = sig;
+        process.exitCode = code;
+        process.stderr.write(
+          `\n${sig}: stopping after the current step; what is finished is written (again to quit at once)\n`,
+        );
+      });
+  }
+  return state;
+}
+
+/**
+ * Lets the event loop run (signal handlers among others). tfjs's reads on the CPU and WASM
+ * backends resolve without one, so a training loop must call this between its pieces of work.
+ */
+export const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
