@@ -8,6 +8,7 @@ import type { Answer } from './answer';
 import type { Accuracies, RoundMetrics } from './metrics';
 import type { TraceNode } from './recursion';
 import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from './task';
+import { getTask } from './tasks';
 
 export const RECORDING_FORMAT = 'amplification-lab/recording';
 export const RUN_FORMAT = 'amplification-lab/run';
@@ -126,6 +127,50 @@ export interface RunFile {
 /** The settings that define a run, as one comparable string (field order and undefined ignored). */
 export function configKeyOf(c: RunSettings): string {
   return [c.task, c.preset, c.size ?? '', c.seed, c.modelSize ?? '', c.stepsPerRound ?? ''].join('|');
+}
+
+/** The size a run really uses: the settings' own, else its preset's (so `size=5` and no size agree). */
+export function runSize(c: { task: TaskId; preset: PresetName; size?: number | null }): number | undefined {
+  if (c.size !== undefined && c.size !== null) return c.size;
+  const task = getTask(c.task);
+  return task ? task.presets[c.preset][task.sizeParam] : undefined;
+}
+
+/**
+ * Whether a session's snapshot (its resolved configuration: every default filled in) is a run of
+ * the page's settings. The page leaves the model and the steps out when they are the learner's
+ * defaults, which only the session knows; left out, they match whatever it resolved them to.
+ */
+export function snapshotFits(page: RunSettings, resolved: RunSettings): boolean {
+  return (
+    page.task === resolved.task &&
+    page.preset === resolved.preset &&
+    page.seed === resolved.seed &&
+    runSize(page) === runSize(resolved) &&
+    (page.modelSize === undefined || page.modelSize === resolved.modelSize) &&
+    (page.stepsPerRound === undefined || page.stepsPerRound === resolved.stepsPerRound)
+  );
+}
+
+/**
+ * Whether a kept (or imported) run is the run the page's settings describe, however the URL spelled
+ * them: a model or step count given matches the value the run really used; one left out matches a
+ * run saved with it left out too (both are the learner's default).
+ */
+export function runFits(page: RunSettings, run: Pick<RunFile, 'settings' | 'snapshot'>): boolean {
+  const saved = run.settings;
+  const used = run.snapshot.config;
+  const same = (mine: unknown, savedAs: unknown, usedAs: unknown): boolean =>
+    mine === undefined ? savedAs === undefined : mine === usedAs;
+  return (
+    page.task === saved.task &&
+    page.preset === saved.preset &&
+    page.seed === saved.seed &&
+    used.task === saved.task &&
+    runSize(page) === runSize(used) &&
+    same(page.modelSize, saved.modelSize, used.modelSize) &&
+    same(page.stepsPerRound, saved.stepsPerRound, used.stepsPerRound)
+  );
 }
 
 /** Distinct non-lookup question keys of the tree's first `levels` levels, breadth first, at most `cap`. */

@@ -154,3 +154,10 @@ export async function stepRound(page: Page, expectedRows: number, timeout = 110_
     .and(page.locator(':enabled'))
     .waitFor({ timeout: 30_000 });
 }
+
+/** Opens the "Settings" or "Share & save" panel (a no-op when it is open already). */
+export async function openPanel(page: Page, name: 'Settings' | 'Share & save'): Promise<void> {
+  const button = page.getByRole('button', { name, exact: true });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await page.getByRole('region', { name, exact: true }).waitFor();
+}

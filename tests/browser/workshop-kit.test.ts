@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { accuracyRows, screenshot, startHarness, stepRound, waitReady, type AppHarness } from './chromium';
+import {
+  accuracyRows,
+  openPanel,
+  screenshot,
+  startHarness,
+  stepRound,
+  waitReady,
+  type AppHarness,
+} from './chromium';
 
 let app: AppHarness;
 let dir: string;
@@ -26,6 +34,31 @@ const slider = (page: Page) => page.getByRole('slider', { name: 'Round', exact: 
 const treeRound = (page: Page) => page.locator('[data-model-round]').getAttribute('data-model-round');
 const cursorX = (page: Page) => page.locator('.chart-panel line.cursor').getAttribute('x1');
 const sentence = (page: Page) => page.locator('p.sentence').textContent();
+
+/** The round of the run kept in this page's IndexedDB, or null when none is kept. */
+const keptRound = (page: Page): Promise<number | null> =>
+  page.evaluate(
+    () =>
+      new Promise<number | null>((resolve, reject) => {
+        const req = indexedDB.open('amplification-lab');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('runs')) {
+            db.close();
+            resolve(null);
+            return;
+          }
+          const get = db.transaction('runs').objectStore('runs').get('current');
+          get.onerror = () => reject(get.error);
+          get.onsuccess = () => {
+            db.close();
+            const run = get.result as { snapshot?: { round?: number } } | undefined;
+            resolve(run?.snapshot?.round ?? null);
+          };
+        };
+      }),
+  );
 
 async function trainedRun(rounds: number): Promise<Awaited<ReturnType<AppHarness['open']>>> {
   const opened = await app.open(LIVE);
@@ -130,9 +163,56 @@ describe('nothing lost', () => {
     await close();
   });
 
+  // The run's identity must not depend on which settings the URL spells out: the default model
+  // here, and the default steps too for the first.
+  for (const query of [
+    '?backend=wasm',
+    '?task=wildcard&backend=wasm&steps=20',
+    '?task=union-find&backend=wasm&steps=20',
+  ])
+    test(`a reload keeps the run trained at ${query}`, async () => {
+      const { page, errors, close } = await app.open(query);
+      await waitReady(page, 'wasm');
+      await stepRound(page, 1);
+      await page.locator('[data-saved-round="1"]').waitFor({ timeout: 30_000 });
+      expect(await keptRound(page)).toBe(1);
+      const before = await tableText(page);
+      expect(before).toHaveLength(1);
+      await page.reload();
+      await expect.poll(() => tableText(page), { timeout: 20_000 }).toEqual(before);
+      expect(await page.getByTestId('recording-badge').count()).toBe(0);
+      await page.locator('[data-saved-round="1"]').waitFor({ timeout: 20_000 });
+      expect(new URL(page.url()).search).toBe(query);
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await close();
+    });
+
+  test('a failed save says so on the page, and what to do', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // A browser that keeps nothing (IndexedDB missing, as in some private modes).
+    await context.addInitScript(() =>
+      Object.defineProperty(window, 'indexedDB', { configurable: true, get: () => undefined }),
+    );
+    const page = await context.newPage();
+    await page.goto(app.url + LIVE);
+    await waitReady(page, 'wasm');
+    await stepRound(page, 1);
+    const failed = page.getByTestId('save-failed');
+    await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.getAttribute('role')).toBe('alert');
+    const text = (await failed.textContent()) ?? '';
+    expect(text).toContain('could not be kept in this browser (IndexedDB is not available)');
+    expect(text).toContain('Export run');
+    expect(await page.locator('[data-saved-round]').count()).toBe(0);
+    await screenshot(page, 'kit-save-failed');
+    await context.close();
+  });
+
   test('export then import gives identical metrics; CSV and figures download', async () => {
     const { page, errors, close } = await trainedRun(2);
     const before = await tableText(page);
+    await openPanel(page, 'Share & save');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export run' }).click(),
@@ -183,6 +263,7 @@ describe('nothing lost', () => {
   test('a garbage import shows an alert and changes nothing', async () => {
     const { page, close } = await trainedRun(1);
     const before = await tableText(page);
+    await openPanel(page, 'Share & save');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export run' }).click(),
@@ -245,6 +326,7 @@ describe('lesson links', () => {
     await stepRound(page, 2, 60_000);
     await slider(page).focus();
     await page.keyboard.press('ArrowLeft');
+    await openPanel(page, 'Share & save');
     await page.getByRole('group', { name: 'The link hides' }).getByLabel('charts').check();
     await page.getByRole('group', { name: 'The link hides' }).getByLabel('explanations').check();
     // The page itself keeps showing them.

@@ -4,7 +4,7 @@
  * itself). Pure: coordinates only, no DOM.
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
-import type { TreeNodeView } from './model';
+import { initialExpanded, type TreeNodeView } from './model';
 
 export interface Spacing {
   /** Horizontal distance between neighbouring siblings. */
@@ -150,20 +150,48 @@ export function fitTransform(
 }
 
 /**
- * The first view of a tree: all of it when that fits with legible text (scale ≥ 0.85); else the
- * root and the cut level across the width (scale ≥ 0.55), anchored at the top, to pan from.
+ * The first view of a tree: all of it when that fits with legible text (scale ≥ 0.85, and ≥
+ * `legible`); else the root and the cut level across the width (scale ≥ `legible`), anchored at
+ * the top, to pan from.
  */
 export function autoTransform(
   l: TreeLayout,
   width: number,
   height: number,
+  legible = 0.55,
 ): { x: number; y: number; k: number } {
   const pad = 16;
-  const whole = fitTransform(l.bounds, width, height, [0.85, 1.4]);
+  const whole = fitTransform(l.bounds, width, height, [Math.max(0.85, legible), 1.4]);
   const fits =
     (l.bounds.x1 - l.bounds.x0) * whole.k <= width - 2 * pad &&
     (l.bounds.y1 - l.bounds.y0) * whole.k <= height - 2 * pad;
   if (fits) return whole;
-  const top = fitTransform(l.topBounds, width, height, [0.55, 1.2]);
+  const top = fitTransform(l.topBounds, width, height, [legible, Math.max(1.2, legible)]);
   return { x: top.x, y: pad - l.bounds.y0 * top.k, k: top.k };
+}
+
+/**
+ * The levels to open first so that the open tree fits a width × height view at scale `legible`
+ * (the scale at which its labels are legible): whole levels, deepest first that fit, but always the
+ * root and the cut level. Deeper levels stay closed, to open on demand.
+ */
+export function levelsThatFit(
+  root: TreeNodeView,
+  width: number,
+  height: number,
+  legible: number,
+  spacingOf: (expanded: ReadonlySet<string>) => Spacing,
+  opts: { maxVisible?: number; maxLevel?: number } = {},
+): Set<string> {
+  const pad = 16;
+  const maxLevel = Math.min(opts.maxLevel ?? Infinity, 64);
+  let best = initialExpanded(root, { maxVisible: opts.maxVisible, maxLevel: Math.min(2, maxLevel) });
+  for (let level = 3; level <= maxLevel; level++) {
+    const open = initialExpanded(root, { maxVisible: opts.maxVisible, maxLevel: level });
+    if (open.size === best.size) break;
+    const b = layoutTree(root, open, spacingOf(open)).bounds;
+    if ((b.x1 - b.x0) * legible > width - 2 * pad || (b.y1 - b.y0) * legible > height - 2 * pad) break;
+    best = open;
+  }
+  return best;
 }
