@@ -9,7 +9,10 @@ import type { TaskId } from '../core/task';
 import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
 import { TrainingSession } from '../learn/session';
+import type { BaselineChannel } from '../learn/supervised';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
+import { trainRoundUnlessStopped, watchStopSignals, yieldToEvents, type StopRequest } from './signals';
+import { createSession, startBaselineThread } from './threads';
 
 const SPEC = {
   tasks: { type: 'string', help: 'comma-separated task ids (default: all)' },
@@ -22,6 +25,10 @@ const SPEC = {
     help: 'backends whose throughput is measured (wasm, cpu, webgpu)',
   },
   'throughput-only': { type: 'boolean', help: 'skip the time-to-accuracy runs' },
+  'inline-baseline': {
+    type: 'boolean',
+    help: 'train the supervised baseline in the same thread (default: a worker thread of its own)',
+  },
   'batch-size': {
     type: 'int',
     min: 1,
@@ -45,6 +52,8 @@ interface RunResult {
   rounds: number;
   wallSeconds: number;
   capped: boolean;
+  /** Stopped by SIGTERM / SIGINT before it reached 99% or the cap. */
+  interrupted?: boolean;
 }
 
 const median = (xs: (number | null)[]): number | null => {
@@ -59,8 +68,12 @@ async function timeToAccuracy(
   seed: number,
   capSeconds: number,
   log: (s: string) => void,
+  channel: BaselineChannel | undefined,
+  stop: StopRequest,
 ): Promise<RunResult> {
-  const s = await TrainingSession.create({ task, preset: 'workshop', seed, supervised: true });
+  const s = await createSession({ task, preset: 'workshop', seed, supervised: true }, channel, (why) =>
+    log(why),
+  );
   const start = Date.now();
   const r: RunResult = {
     seed,
@@ -76,7 +89,11 @@ async function timeToAccuracy(
     capped: false,
   };
   for (;;) {
-    const m = await s.trainRound();
+    const m = await trainRoundUnlessStopped(s, stop);
+    if (!m) {
+      r.interrupted = true;
+      break;
+    }
     for (const mark of [95, 99] as const) {
       if (r.amplification[mark].examples === null && m.modelAccuracy >= mark / 100)
         r.amplification[mark] = { examples: m.examples, seconds: m.seconds };
@@ -96,7 +113,7 @@ async function timeToAccuracy(
   r.wallSeconds = (Date.now() - start) / 1000;
   log(
     `  seed ${seed}: X ${(100 * r.amplification.final).toFixed(1)}% sup ${(100 * r.supervised.final).toFixed(1)}% after ${r.rounds} rounds, ` +
-      `amp 95% at ${r.amplification[95].examples ?? '-'} ex, sup 95% at ${r.supervised[95].examples ?? '-'} labels${r.capped ? ' (capped)' : ''}`,
+      `amp 95% at ${r.amplification[95].examples ?? '-'} ex, sup 95% at ${r.supervised[95].examples ?? '-'} labels${r.capped ? ' (capped)' : ''}${r.interrupted ? ' (interrupted)' : ''}`,
   );
   s.dispose();
   return r;
@@ -125,6 +142,7 @@ async function matmulGflops(): Promise<{ gflops: number; shapes: Record<string, 
       tf.dispose(cs);
       reps += 10;
     }
+    await yieldToEvents();
     const secs = (performance.now() - t0) / 1000;
     const g = (2 * m * k * n * reps) / secs / 1e9;
     out[`${m}x${k}x${n}`] = g;
@@ -152,7 +170,10 @@ async function throughput(
   await s.train(2); // warm-up
   const e0 = s.examples;
   const t0 = s.seconds;
-  await s.train(steps);
+  for (let done = 0; done < steps; done += 5) {
+    await s.train(Math.min(5, steps - done));
+    await yieldToEvents();
+  }
   const eps = (s.examples - e0) / (s.seconds - t0);
   const flopsPerExample = s.trainingFlopsPerExample;
   const parameters = s.parameters;
@@ -174,6 +195,7 @@ async function main(): Promise<void> {
   const cap = args.quick ? Math.min(40, args['cap-seconds']) : args['cap-seconds'];
   const log = (s: string): void => void process.stderr.write(s + '\n');
   const started = new Date().toISOString();
+  const stop = watchStopSignals();
 
   const backends: Record<
     string,
@@ -197,11 +219,13 @@ async function main(): Promise<void> {
     if (!['wasm', 'cpu', 'webgpu'].includes(b))
       throw new ArgsError(`--backends: "${b}" is not one of wasm, cpu, webgpu`);
   for (const b of backendList) {
+    if (stop.signal) break;
     await chooseBackend([b]);
     const mm = await matmulGflops();
     log(`${b}: matmul ${mm.gflops.toFixed(1)} GFLOP/s`);
     backends[b] = { matmulGflops: mm.gflops, matmulShapes: mm.shapes, tasks: {} };
     for (const t of tasks) {
+      if (stop.signal) break;
       const tp = await throughput(t, b === 'cpu' ? 2 : args.quick ? 10 : 30, args['batch-size']);
       const achieved = (tp.examplesPerSecond * tp.flopsPerExample) / 1e9;
       backends[b].tasks[t] = { ...tp, achievedGflops: achieved, efficiency: achieved / mm.gflops };
@@ -216,6 +240,7 @@ async function main(): Promise<void> {
     const result = {
       started,
       finished: new Date().toISOString(),
+      ...(stop.signal ? { interrupted: stop.signal } : {}),
       node: process.version,
       batchSize,
       backends,
@@ -238,29 +263,30 @@ async function main(): Promise<void> {
     return;
   }
 
-  await chooseBackend(['wasm']);
+  if (!stop.signal) await chooseBackend(['wasm']);
   const convergence: Record<
     string,
     { runs: RunResult[]; median: Record<string, Record<string, number | null>> }
   > = {};
-  for (const t of tasks) {
-    log(`${t}: time to accuracy (${seeds} seeds, cap ${cap} s each)`);
-    const runs: RunResult[] = [];
-    for (let seed = 1; seed <= seeds; seed++) runs.push(await timeToAccuracy(t, seed, cap, log));
-    const med: Record<string, Record<string, number | null>> = {};
-    for (const method of ['amplification', 'supervised'] as const)
-      for (const mark of [95, 99] as const) {
-        med[`${method}${mark}`] = {
-          examples: median(runs.map((r) => r[method][mark].examples)),
-          seconds: median(runs.map((r) => r[method][mark].seconds)),
-        };
-      }
-    convergence[t] = { runs, median: med };
+  const channel = args['inline-baseline'] || stop.signal ? undefined : startBaselineThread();
+  try {
+    for (const t of tasks) {
+      if (stop.signal) break;
+      log(`${t}: time to accuracy (${seeds} seeds, cap ${cap} s each)`);
+      const runs: RunResult[] = [];
+      for (let seed = 1; seed <= seeds && !stop.signal; seed++)
+        runs.push(await timeToAccuracy(t, seed, cap, log, channel, stop));
+      if (runs.length > 0) convergence[t] = { runs, median: medians(runs) };
+    }
+  } finally {
+    channel?.close();
   }
+  const done = tasks.filter((t) => convergence[t]);
 
   const result = {
     started,
     finished: new Date().toISOString(),
+    ...(stop.signal ? { interrupted: stop.signal } : {}),
     seeds,
     capSeconds: cap,
     quick: args.quick,
@@ -271,16 +297,16 @@ async function main(): Promise<void> {
   writeFileSync(`${args.out}/latest.json`, JSON.stringify(result, null, 2) + '\n');
   const fmt = (x: number | null | undefined, digits = 0): string => (x == null ? '—' : x.toFixed(digits));
   const k = (x: number | null | undefined): string => (x == null ? '—' : `${Math.round(x / 1000)}k`);
-  const rows = tasks.map((t) => {
+  const rows = done.map((t) => {
     const m = convergence[t]!.median;
-    const w = backends.wasm!.tasks[t]!;
-    const c = backends.cpu!.tasks[t]!;
-    return `| ${t} | ${k(m.amplification95!.examples)} / ${fmt(m.amplification95!.seconds)} s | ${k(m.amplification99!.examples)} / ${fmt(m.amplification99!.seconds)} s | ${k(m.supervised95!.examples)} / ${fmt(m.supervised95!.seconds)} s | ${k(m.supervised99!.examples)} / ${fmt(m.supervised99!.seconds)} s | ${fmt(w.examplesPerSecond)} | ${fmt(c.examplesPerSecond)} | ${fmt(w.flopsPerExample / 1e6, 2)} | ${fmt(100 * w.efficiency)}% |`;
+    const w = backends.wasm?.tasks[t];
+    const c = backends.cpu?.tasks[t];
+    return `| ${t} | ${k(m.amplification95!.examples)} / ${fmt(m.amplification95!.seconds)} s | ${k(m.amplification99!.examples)} / ${fmt(m.amplification99!.seconds)} s | ${k(m.supervised95!.examples)} / ${fmt(m.supervised95!.seconds)} s | ${k(m.supervised99!.examples)} / ${fmt(m.supervised99!.seconds)} s | ${fmt(w?.examplesPerSecond)} | ${fmt(c?.examplesPerSecond)} | ${fmt(w ? w.flopsPerExample / 1e6 : null, 2)} | ${fmt(w ? 100 * w.efficiency : null)}% |`;
   });
   const md = [
-    `# Benchmark (${started}, Node ${process.version}, ${seeds} seed${seeds > 1 ? 's' : ''}, cap ${cap} s per run)`,
+    `# Benchmark (${started}, Node ${process.version}, ${seeds} seed${seeds > 1 ? 's' : ''}, cap ${cap} s per run${stop.signal ? `, interrupted by ${stop.signal}` : ''})`,
     '',
-    `Matmul: wasm ${backends.wasm!.matmulGflops.toFixed(1)} GFLOP/s, cpu ${backends.cpu!.matmulGflops.toFixed(1)} GFLOP/s. Examples / seconds to X's held-out accuracy (median; — = not reached within the cap). Seconds are training time of that method alone (wasm).`,
+    `Matmul: wasm ${fmt(backends.wasm?.matmulGflops, 1)} GFLOP/s, cpu ${fmt(backends.cpu?.matmulGflops, 1)} GFLOP/s. Examples / seconds to X's held-out accuracy (median; — = not reached within the cap). Seconds are training time of that method alone (wasm; the supervised baseline trains in a thread of its own).`,
     '',
     '| task | amp 95% | amp 99% | sup 95% | sup 99% | ex/s wasm | ex/s cpu | MFLOP/example | efficiency (wasm) |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -290,6 +316,18 @@ async function main(): Promise<void> {
   writeFileSync(`${args.out}/latest.md`, md);
   if (args.json) process.stdout.write(JSON.stringify(result) + '\n');
   else process.stdout.write(md);
+}
+
+function medians(runs: RunResult[]): Record<string, Record<string, number | null>> {
+  const med: Record<string, Record<string, number | null>> = {};
+  for (const method of ['amplification', 'supervised'] as const)
+    for (const mark of [95, 99] as const) {
+      med[`${method}${mark}`] = {
+        examples: median(runs.map((r) => r[method][mark].examples)),
+        seconds: median(runs.map((r) => r[method][mark].seconds)),
+      };
+    }
+  return med;
 }
 
 runCli(main);

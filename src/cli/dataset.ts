@@ -2,6 +2,7 @@ import { generateDataset } from '../core/dataset';
 import { ParamsError, PRESET_NAMES, resolveParams, TASK_IDS, type PresetName } from '../core/task';
 import { getTask } from '../core/tasks';
 import { ArgsError, parseArgs, runCli, usage } from './args';
+import { watchStopSignals, yieldToEvents } from './signals';
 
 const FLAGS = {
   task: { type: 'string', help: 'which task', choices: TASK_IDS },
@@ -30,6 +31,8 @@ runCli(async () => {
   }
   // Everything is validated before the first line is written, so a bad flag prints nothing on stdout.
   const preset = flags.preset as PresetName;
+  // SIGTERM / SIGINT: stop after the current chunk; every line written is whole.
+  const stop = watchStopSignals();
   let chunk: string[] = [];
   const flush = async (): Promise<void> => {
     const text = chunk.join('');
@@ -39,7 +42,11 @@ runCli(async () => {
   };
   for (const record of generateDataset({ task, preset, params, seed: flags.seed, count: flags.count })) {
     chunk.push(`${JSON.stringify(record)}\n`);
-    if (chunk.length >= 512) await flush();
+    if (chunk.length >= 512) {
+      await flush();
+      await yieldToEvents();
+      if (stop.signal) break;
+    }
   }
   await flush();
 });

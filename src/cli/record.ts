@@ -1,7 +1,9 @@
 /**
  * `npm run record`: per task, a recorded amplification run with the task's default settings
  * (the page's first view plays it) → public/runs/<task>.json. Stops when X reaches --until on the
- * held-out set, after --rounds rounds, or when the next round would pass --max-seconds.
+ * held-out set, after --rounds rounds, or when the next round would pass --max-seconds. The
+ * supervised baseline trains in a worker thread of its own. SIGTERM / SIGINT stop it after the
+ * current step: the tasks recorded so far stay written, the unfinished one is not written.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,10 +11,12 @@ import type { Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
 import { TASK_IDS, type TaskId } from '../core/task';
 import { chooseBackend } from '../learn/backend';
-import { TrainingSession } from '../learn/session';
+import type { BaselineChannel } from '../learn/supervised';
 import { RECORDING_FORMAT, shownKeys, validateRecording, type Recording } from '../core/run-format';
 import { makeSample } from '../core/sample';
 import { parseArgs, runCli, usage, type FlagSpec } from './args';
+import { trainRoundUnlessStopped, watchStopSignals, type StopRequest } from './signals';
+import { createSession, startBaselineThread } from './threads';
 
 const SPEC = {
   task: { type: 'string', choices: [...TASK_IDS, 'all'], default: 'all', help: 'one task, or all' },
@@ -56,7 +60,9 @@ function trim(m: RoundMetrics): RoundMetrics {
 async function recordTask(
   taskId: TaskId,
   opts: { rounds: number; maxSeconds: number; until: number; seed: number },
-): Promise<Recording> {
+  channel: BaselineChannel | undefined,
+  stop: StopRequest,
+): Promise<Recording | null> {
   const t0 = Date.now();
   const sample = makeSample(taskId, 'workshop', undefined, opts.seed, 0);
   if (!sample) throw new Error(`task ${taskId} is not available`);
@@ -64,7 +70,9 @@ async function recordTask(
   const questions = keys.map((k) => sample.questions.get(k));
   if (questions.some((q) => q === undefined))
     throw new Error(`a shown question of ${taskId} has no question object`);
-  const session = await TrainingSession.create({ task: taskId, preset: 'workshop', seed: opts.seed });
+  const session = await createSession({ task: taskId, preset: 'workshop', seed: opts.seed }, channel, (why) =>
+    process.stderr.write(`${why}\n`),
+  );
   try {
     const trees: Recording['trees'] = [];
     const snap = async (round: number): Promise<void> => {
@@ -83,7 +91,13 @@ async function recordTask(
         break;
       }
       const r0 = Date.now();
-      const m = await session.trainRound();
+      const m = await trainRoundUnlessStopped(session, stop);
+      if (!m) {
+        process.stderr.write(
+          `${taskId}: stopped by ${stop.signal} before its recording was finished; not written\n`,
+        );
+        return null;
+      }
       await snap(m.round);
       slowest = Math.max(slowest, (Date.now() - r0) / 1000);
       metrics.push(trim(m));
@@ -129,17 +143,33 @@ async function main(): Promise<void> {
     process.stderr.write(usage('npm run record --', SPEC) + '\n');
     return;
   }
+  const stop = watchStopSignals();
+  const channel = startBaselineThread();
+  try {
+    await recordAll(args, stop, channel);
+  } finally {
+    channel.close();
+  }
+}
+
+async function recordAll(
+  args: ReturnType<typeof parseArgs<typeof SPEC>>,
+  stop: StopRequest,
+  channel: BaselineChannel,
+): Promise<void> {
   const choice = await chooseBackend(['wasm', 'cpu']);
   process.stderr.write(`backend: ${choice.backend}\n`);
   const tasks = args.task === 'all' ? [...TASK_IDS] : [args.task as TaskId];
   mkdirSync(args.out, { recursive: true });
   for (const id of tasks) {
-    const rec = await recordTask(id, {
-      rounds: args.rounds,
-      maxSeconds: args['max-seconds'],
-      until: args.until,
-      seed: args.seed,
-    });
+    if (stop.signal) break;
+    const rec = await recordTask(
+      id,
+      { rounds: args.rounds, maxSeconds: args['max-seconds'], until: args.until, seed: args.seed },
+      channel,
+      stop,
+    );
+    if (!rec) break;
     const file = path.join(args.out, `${id}.json`);
     const json = JSON.stringify(rec);
     writeFileSync(file, json + '\n');

@@ -4,6 +4,7 @@
  * The exit status is then 128 + the signal's number, as if the signal had ended the process.
  */
 import { constants } from 'node:os';
+import type { SessionRoundMetrics, TrainingSession } from '../learn/session';
 
 export interface StopRequest {
   /** The signal received, once one was. */
@@ -36,3 +37,20 @@ export function watchStopSignals(): StopRequest {
  * backends resolve without one, so a training loop must call this between its pieces of work.
  */
 export const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Trains until the session's current round ends and evaluates it, in small pieces so that a stop
+ * signal lands within one piece; null when stopped first.
+ */
+export async function trainRoundUnlessStopped(
+  session: TrainingSession,
+  stop: StopRequest,
+): Promise<SessionRoundMetrics | null> {
+  session.evaluateNextRound = true;
+  for (;;) {
+    const p = await session.train(5);
+    await yieldToEvents();
+    if (p.finished) return p.finished;
+    if (stop.signal) return null;
+  }
+}

@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { TrainingSession, type SessionConfig } from '../learn/session';
-import { BaselineChannel, BaselineThreadError } from '../learn/supervised';
+import { TrainingSession, withBaselineFallback, type SessionConfig } from '../learn/session';
+import { BaselineChannel } from '../learn/supervised';
 
 /**
  * The thread loads TypeScript through tsx's loader, registered by a small bootstrap (so it works
@@ -63,17 +63,11 @@ export function startBaselineThread(): BaselineChannel {
  * A session whose supervised baseline trains behind `channel` (a thread), or inline when there is
  * no channel, the baseline is off, or the thread cannot build it (`warn` says why).
  */
-export async function createSession(
+export function createSession(
   config: SessionConfig,
   channel: BaselineChannel | undefined,
   warn: (why: string) => void,
 ): Promise<TrainingSession> {
-  if (!channel || config.supervised === false) return TrainingSession.create(config);
-  try {
-    return await TrainingSession.create(config, { baseline: channel });
-  } catch (err) {
-    if (!(err instanceof BaselineThreadError)) throw err;
-    warn(err.message);
-    return TrainingSession.create(config);
-  }
+  const baseline = config.supervised === false ? undefined : channel;
+  return withBaselineFallback({ baseline }, warn, (options) => TrainingSession.create(config, options));
 }

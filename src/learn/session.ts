@@ -15,7 +15,13 @@ import { MODEL_CONFIGS, PAPER_BATCH_SIZE, TASK_DEFAULTS, type ModelSize } from '
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
-import { LocalBaseline, type Baseline, type BaselineChannel, type BaselineConfig } from './supervised';
+import {
+  BaselineThreadError,
+  LocalBaseline,
+  type Baseline,
+  type BaselineChannel,
+  type BaselineConfig,
+} from './supervised';
 import {
   assignWeights,
   base64ToFloat32,
@@ -68,8 +74,35 @@ export interface SessionOptions {
   baseline?: BaselineChannel;
 }
 
+/**
+ * Builds with the baseline behind `options.baseline` when given, and again inline when that
+ * thread cannot be used (`warn` says why). For create and restore alike.
+ */
+export async function withBaselineFallback<T>(
+  options: SessionOptions,
+  warn: (why: string) => void,
+  build: (options: SessionOptions) => Promise<T>,
+): Promise<T> {
+  if (!options.baseline) return build(options);
+  try {
+    return await build(options);
+  } catch (err) {
+    if (!(err instanceof BaselineThreadError)) throw err;
+    warn(`${err.message}; training the baseline inline`);
+    return build({ ...options, baseline: undefined });
+  }
+}
+
 /** With evaluation 'auto': amplification trains at least this many times as long as an evaluation takes. */
 export const EVAL_RATIO = 4;
+
+/**
+ * Evaluation 'auto': is an evaluation due, `trainedSeconds` of amplification after the last one,
+ * which took `lastEvalSeconds`?
+ */
+export function evaluationDue(trainedSeconds: number, lastEvalSeconds: number): boolean {
+  return trainedSeconds >= EVAL_RATIO * lastEvalSeconds;
+}
 
 /** RoundMetrics plus what this session knows about the round. */
 export interface SessionRoundMetrics extends RoundMetrics {
@@ -411,7 +444,7 @@ export class TrainingSession {
   /** The evaluation policy's answer for the round that just ended. */
   private shouldEvaluate(): boolean {
     if (this.evaluateNextRound || this.config.evaluation !== 'auto' || this.history.length === 0) return true;
-    return this.seconds - this.lastEvalAt >= EVAL_RATIO * this.lastEvalCost;
+    return evaluationDue(this.seconds - this.lastEvalAt, this.lastEvalCost);
   }
 
   /**

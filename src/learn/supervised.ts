@@ -201,7 +201,7 @@ export class BaselineThreadError extends Error {}
 
 /**
  * The session side of a port to a baseline thread. One channel serves one session after another
- * (each `open` replaces the previous baseline over there); its owner closes it.
+ * (or two at once, briefly); its owner closes it.
  */
 export class BaselineChannel {
   private nextId = 1;
@@ -262,7 +262,7 @@ export class BaselineChannel {
   }
 
   /**
-   * A fresh baseline over there (the previous one, if any, is disposed first). Throws a
+   * A fresh baseline over there (dispose the previous one with its RemoteBaseline). Throws a
    * BaselineThreadError when the thread cannot build it (no backend there, a crash…).
    */
   async open(config: BaselineConfig, backend: string): Promise<RemoteBaseline> {
@@ -326,11 +326,12 @@ export function serveBaseline(
   port: Pick<BaselinePort, 'postMessage' | 'listen'>,
   prepare: (backend: string) => Promise<string>,
 ): void {
-  let current: { gen: number; baseline: SupervisedBaseline } | null = null;
-  /** A failed step, reported by the next request of the same baseline. */
-  let stepError: { gen: number; message: string } | null = null;
+  /** The baselines by generation (a session being restored may briefly live beside the current one). */
+  const baselines = new Map<number, SupervisedBaseline>();
+  /** Failed steps, reported by the next request of the same baseline. */
+  const stepErrors = new Map<number, string>();
   /** Generations disposed already: their queued steps are skipped. */
-  let disposedUpTo = 0;
+  const disposed = new Set<number>();
   let queue: Promise<void> = Promise.resolve();
 
   const reply = (id: number, work: () => Promise<unknown>): Promise<void> =>
@@ -341,33 +342,35 @@ export function serveBaseline(
     );
 
   const live = (gen: number): SupervisedBaseline => {
-    if (stepError && stepError.gen === gen)
-      throw new Error(`a baseline training step failed: ${stepError.message}`);
-    if (!current || current.gen !== gen) throw new Error('the supervised baseline is not set up');
-    return current.baseline;
+    const failed = stepErrors.get(gen);
+    if (failed !== undefined) throw new Error(`a baseline training step failed: ${failed}`);
+    const b = baselines.get(gen);
+    if (!b) throw new Error('the supervised baseline is not set up');
+    return b;
   };
 
   const handle = async (m: BaselineMessage): Promise<void> => {
     switch (m.type) {
       case 'init':
         return reply(m.id, async () => {
-          current?.baseline.dispose();
-          current = null;
-          stepError = null;
           const backend = await prepare(m.backend);
           const task = getTask(m.config.task);
           if (!task) throw new Error(`unknown task "${m.config.task}"`);
-          current = { gen: m.gen, baseline: await SupervisedBaseline.create(task, m.config) };
+          const b = await SupervisedBaseline.create(task, m.config);
+          if (disposed.has(m.gen)) b.dispose();
+          else baselines.set(m.gen, b);
           return { backend };
         });
-      case 'step':
-        if (m.gen <= disposedUpTo || !current || current.gen !== m.gen || stepError) return;
+      case 'step': {
+        const b = baselines.get(m.gen);
+        if (!b || disposed.has(m.gen) || stepErrors.has(m.gen)) return;
         try {
-          await current.baseline.step(m.count);
+          await b.step(m.count);
         } catch (err) {
-          stepError = { gen: m.gen, message: errorText(err) };
+          stepErrors.set(m.gen, errorText(err));
         }
         return;
+      }
       case 'report':
         return reply(m.id, () => live(m.gen).report(m.evaluate));
       case 'weights':
@@ -375,10 +378,9 @@ export function serveBaseline(
       case 'set-weights':
         return reply(m.id, async () => live(m.gen).setWeights(m.weights));
       case 'dispose':
-        if (current && current.gen === m.gen) {
-          current.baseline.dispose();
-          current = null;
-        }
+        baselines.get(m.gen)?.dispose();
+        baselines.delete(m.gen);
+        stepErrors.delete(m.gen);
         return;
     }
   };
@@ -386,7 +388,7 @@ export function serveBaseline(
   port.listen(
     (message) => {
       const m = message as BaselineMessage;
-      if (m?.type === 'dispose') disposedUpTo = Math.max(disposedUpTo, m.gen);
+      if (m?.type === 'dispose') disposed.add(m.gen);
       queue = queue.then(() => handle(m));
     },
     () => undefined,
