@@ -1,6 +1,7 @@
 /**
  * The page's side of the worker protocol: postMessage wrapped in promises (one per request id),
- * events fanned out to a listener, and a clean restart after a fatal error. No tfjs here.
+ * events fanned out to a listener, and a clean restart after a fatal error. No tfjs here. The
+ * "worker" is a pair (training + supervised baseline), which the page sees as one.
  */
 import type { FromWorker, Request, RequestType, ResultMap, WorkerEvent } from './protocol';
 
@@ -97,6 +98,71 @@ export class TrainingClient {
   }
 }
 
-export function createTrainingWorker(): Worker {
-  return new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
+/**
+ * The training worker paired with the supervised baseline's own worker, so that on two or more
+ * cores the baseline costs training no wall time. The two talk over a MessageChannel; to the page
+ * they are one worker. A baseline worker that fails is not fatal: the training worker is told,
+ * and trains the baseline inline from its next session on.
+ */
+export class PairedWorkers implements WorkerLike {
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: ((event: MessageEvent) => void) | null = null;
+
+  constructor(
+    private readonly training: Worker,
+    private baseline: Worker | undefined,
+  ) {
+    training.onmessage = (e) => this.onmessage?.(e);
+    training.onerror = (e) => this.onerror?.(e);
+    training.onmessageerror = (e) => this.onmessageerror?.(e);
+    if (!baseline) return;
+    const lost = (why: string): void => {
+      this.baseline?.terminate();
+      this.baseline = undefined;
+      training.postMessage({ type: 'baseline-lost', message: why });
+    };
+    baseline.onerror = (e) => {
+      e.preventDefault?.();
+      lost(`the supervised baseline's worker failed: ${e.message || 'unknown error'}`);
+    };
+    baseline.onmessageerror = () =>
+      lost("the supervised baseline's worker sent a message that could not be read");
+    try {
+      const { port1, port2 } = new MessageChannel();
+      baseline.postMessage({ type: 'connect', port: port2 }, [port2]);
+      training.postMessage({ type: 'baseline-port', port: port1 }, [port1]);
+    } catch {
+      // No channel: the training worker trains the baseline inline.
+      this.baseline?.terminate();
+      this.baseline = undefined;
+    }
+  }
+
+  postMessage(message: unknown): void {
+    this.training.postMessage(message);
+  }
+
+  terminate(): void {
+    this.training.terminate();
+    this.baseline?.terminate();
+    this.baseline = undefined;
+  }
+}
+
+export function createTrainingWorker(): WorkerLike {
+  const training = new Worker(new URL('./training.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'training',
+  });
+  let baseline: Worker | undefined;
+  try {
+    baseline = new Worker(new URL('./baseline.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'baseline',
+    });
+  } catch (err) {
+    console.warn(`The supervised baseline's worker did not start (${err}); it trains inline.`);
+  }
+  return new PairedWorkers(training, baseline);
 }

@@ -14,7 +14,13 @@ import { amplifiedTrace } from '../core/recursion';
 import { getTask } from '../core/tasks';
 import { chooseBackend } from '../learn/backend';
 import { chooseBackendByProbe } from '../learn/backend-probe';
-import { TrainingSession, type SessionSnapshot } from '../learn/session';
+import {
+  TrainingSession,
+  withBaselineFallback,
+  type SessionConfig,
+  type SessionSnapshot,
+} from '../learn/session';
+import { BaselineChannel } from '../learn/supervised';
 import type {
   BackendName,
   BackendProbe,
@@ -116,6 +122,43 @@ function watchDevice(name: BackendName): void {
   }
 }
 
+/**
+ * The supervised baseline's own worker, when the page connected one ('baseline-port'); sessions
+ * train their baseline inline without it, or when it fails.
+ */
+let baselineChannel: BaselineChannel | undefined;
+let baselineLost: ((error: Error) => void) | undefined;
+
+/** Messages from the page that are not requests: the baseline worker's port, its loss. */
+function control(data: { type?: string; port?: MessagePort; message?: string }): boolean {
+  if (data?.type === 'baseline-port' && data.port && !baselineChannel) {
+    const port = data.port;
+    baselineChannel = new BaselineChannel({
+      postMessage: (m) => port.postMessage(m),
+      listen: (onMessage, onError) => {
+        port.onmessage = (e: MessageEvent) => onMessage(e.data);
+        port.onmessageerror = () => onError(new Error('a message could not be read'));
+        baselineLost = onError;
+      },
+      close: () => port.close(),
+    });
+    return true;
+  }
+  if (data?.type === 'baseline-lost') {
+    baselineLost?.(new Error(data.message ?? 'its worker stopped'));
+    return true;
+  }
+  return false;
+}
+
+const warnInline = (why: string): void => console.warn(why);
+
+function createSession(cfg: SessionConfig): Promise<TrainingSession> {
+  return withBaselineFallback({ baseline: baselineChannel }, warnInline, (options) =>
+    TrainingSession.create(cfg, options),
+  );
+}
+
 async function buildSession(): Promise<void> {
   if (!config) throw new Error('not configured');
   session?.dispose();
@@ -124,7 +167,7 @@ async function buildSession(): Promise<void> {
   stepsPerRound = config.stepsPerRound ?? 0;
   chunkSteps = 1;
   boundary = undefined;
-  session = await TrainingSession.create({ ...config });
+  session = await createSession({ ...config });
 }
 
 /** Trains until the run's rounds are done or it is stopped. */
@@ -280,7 +323,11 @@ async function handle(req: Request): Promise<ResultMap[RequestType]> {
       if (!backend) throw new Error('the worker has no backend yet');
       await stopRun('reset');
       // Build the restored session first: if the snapshot does not fit, the current one stays.
-      const restored = await exclusive(() => TrainingSession.restore(req.snapshot));
+      const restored = await exclusive(() =>
+        withBaselineFallback({ baseline: baselineChannel }, warnInline, (options) =>
+          TrainingSession.restore(req.snapshot, options),
+        ),
+      );
       session?.dispose();
       session = restored;
       config = req.config;
@@ -294,6 +341,7 @@ async function handle(req: Request): Promise<ResultMap[RequestType]> {
 }
 
 scope.onmessage = (event: MessageEvent<Request>) => {
+  if (control(event.data as { type?: string })) return;
   const req = event.data;
   if (dead) {
     post({ type: 'reply', id: req.id, ok: false, error: 'the worker has stopped after a fatal error' });
