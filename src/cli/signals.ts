@@ -1,7 +1,8 @@
 /**
  * SIGTERM and SIGINT for the CLIs: the first asks the run to stop at its next check (between
- * small pieces of work), so what was finished is still written; a second ends the process at once.
- * The exit status is then 128 + the signal's number, as if the signal had ended the process.
+ * small pieces of work), so what was finished is still written; another, a little later, ends the
+ * process at once. The exit status is then 128 + the signal's number, as if the signal had ended
+ * the process.
  */
 import { constants } from 'node:os';
 import type { SessionRoundMetrics, TrainingSession } from '../learn/session';
@@ -11,7 +12,13 @@ export interface StopRequest {
   readonly signal: NodeJS.Signals | null;
 }
 
-const state: { signal: NodeJS.Signals | null } = { signal: null };
+const state: { signal: NodeJS.Signals | null; at: number } = { signal: null, at: 0 };
+
+/**
+ * One signal often arrives twice: Ctrl-C reaches the whole process group and npm forwards it too;
+ * `timeout` signals its group and npm forwards. Repeats this soon after the first are that one.
+ */
+const REPEAT_MS = 2000;
 let installed = false;
 
 /** Installs the handlers (once) and returns the live stop request. */
@@ -21,8 +28,12 @@ export function watchStopSignals(): StopRequest {
     for (const sig of ['SIGTERM', 'SIGINT'] as const)
       process.on(sig, () => {
         const code = 128 + (constants.signals[sig] ?? 15);
-        if (state.signal) process.exit(code);
+        if (state.signal) {
+          if (Date.now() - state.at > REPEAT_MS) process.exit(code);
+          return;
+        }
         state.signal = sig;
+        state.at = Date.now();
         process.exitCode = code;
         process.stderr.write(
           `\n${sig}: stopping after the current step; what is finished is written (again to quit at once)\n`,

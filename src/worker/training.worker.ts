@@ -181,11 +181,12 @@ async function trainLoop(): Promise<'done' | 'paused' | 'reset'> {
     const elapsed = performance.now() - t0;
     stepInRound = result.stepInRound;
     stepsPerRound = result.stepsPerRound;
-    if (result.finished) {
+    if (result.finished || result.unevaluated) {
+      // A round ended (with evaluation 'auto' it may give no row).
       stepInRound = 0;
       boundary = await exclusive(() => s.snapshot());
       run.roundsLeft -= 1;
-      emit({ type: 'round', metrics: result.finished, tensors: tf.memory().numTensors });
+      if (result.finished) emit({ type: 'round', metrics: result.finished, tensors: tf.memory().numTensors });
     } else {
       // Adapt the chunk so each takes about CHUNK_TARGET_MS.
       const perStep = elapsed / Math.max(1, chunkSteps);
@@ -193,7 +194,13 @@ async function trainLoop(): Promise<'done' | 'paused' | 'reset'> {
     }
     emit({ type: 'progress', elapsedInRound: performance.now() - roundStartedAt, ...state() });
     await yieldNow();
-    if (result.finished && run && !run.stop && run.roundsLeft > 0 && run.pauseMs > 0) {
+    if (
+      (result.finished || result.unevaluated) &&
+      run &&
+      !run.stop &&
+      run.roundsLeft > 0 &&
+      run.pauseMs > 0
+    ) {
       // Wait between rounds while playing, still responsive to pause.
       const until = performance.now() + run.pauseMs;
       while (run && !run.stop && performance.now() < until)
