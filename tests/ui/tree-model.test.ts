@@ -16,7 +16,7 @@ import {
 } from '../../src/ui/tree/model';
 import { keyAction } from '../../src/ui/tree/keyboard';
 import { anyMoves, between, startPositions } from '../../src/ui/tree/motion';
-import { autoTransform, fitTransform, layoutTree } from '../../src/ui/tree/layout';
+import { autoTransform, fitTransform, layoutTree, levelsThatFit } from '../../src/ui/tree/layout';
 
 function node(key: string, by: TraceNode['by'], children: TraceNode[] = [], answer = 'a'): TraceNode {
   return {
@@ -224,6 +224,27 @@ describe('layout', () => {
     expect(t.y).toBeCloseTo(16 + 24 * t.k, 5);
     const small = layoutTree(buildTreeView(big(1, 2), new Map()), new Set(['0']), sp);
     expect(autoTransform(small, 800, 600).k).toBe(1.4);
+    // Never below the legible scale asked for: the reader pans instead.
+    expect(autoTransform(l, 500, 400, 0.9).k).toBe(0.9);
+  });
+
+  it('opens the levels that fit legibly, always the root and the cut level', () => {
+    const root = buildTreeView(big(4, 2), new Map());
+    const spacing = (): typeof sp => sp;
+    const levels = (open: ReadonlySet<string>): number =>
+      Math.max(...[...open].map((id) => id.split('.').length)) + 1;
+    // Roomy: every level that initialExpanded would open.
+    const all = levelsThatFit(root, 5000, 5000, 1, spacing);
+    expect(levels(all)).toBe(5);
+    // Narrower: fewer levels, and each one whole.
+    const some = levelsThatFit(root, 700, 5000, 1, spacing);
+    expect(levels(some)).toBe(3);
+    const wide = layoutTree(root, some, sp).bounds;
+    expect(wide.x1 - wide.x0).toBeLessThanOrEqual(700 - 32);
+    // Too small for anything: still the root and its children.
+    expect([...levelsThatFit(root, 100, 100, 1, spacing)]).toEqual(['0']);
+    // A phone: at most the cut level.
+    expect([...levelsThatFit(root, 5000, 5000, 1, spacing, { maxLevel: 2 })]).toEqual(['0']);
   });
 });
 
