@@ -27,7 +27,7 @@ describe('TrainingSession', () => {
     expect(tf.memory().numTensors).toBe(counts[0]);
     s.dispose();
     expect(tf.memory().numTensors).toBe(before);
-  });
+  }, 60_000);
 
   it('dispose() during train() stops after the current step and frees everything', async () => {
     await useWasm();
@@ -65,7 +65,7 @@ describe('TrainingSession', () => {
     const answers = await s.answer(s.heldOut[0]!.ctx, [s.heldOut[0]!.question, s.heldOut[1]!.question]);
     expect(answers).toHaveLength(2);
     s.dispose();
-  });
+  }, 60_000);
 
   it('amplification trains without the ground truth: the solver throws after the held-out set is made', async () => {
     await useWasm();
