@@ -130,51 +130,67 @@ export function resetBackend(backend: BackendName): void {
 }
 
 /**
- * Starts one backend: resolves true when it runs, false or a rejection when it cannot. While it
- * starts, uncaught errors in this (worker) scope, such as those a failing wasm pthread worker
- * raises, fail the start instead of crashing the worker; a start that hangs times out.
+ * Starts one backend: resolves true when it runs, false or a rejection when it cannot; a start
+ * that hangs times out. Workers the backend creates while it starts (wasm's pthread workers) are
+ * watched: one that throws fails the start, its error goes no further (it would otherwise reach
+ * the page as a crash of the training worker), and on failure they are all terminated.
  */
 async function start(backend: BackendName, timeoutMs: number): Promise<boolean> {
-  const scope = globalThis as {
-    addEventListener?: (type: string, listener: (e: Event) => void) => void;
-    removeEventListener?: (type: string, listener: (e: Event) => void) => void;
-  };
-  let onError: ((e: Event) => void) | undefined;
+  const g = globalThis as { Worker?: typeof Worker };
+  const Base = g.Worker;
+  const spawned: Worker[] = [];
+  // After a failed start its workers stay silenced: their queued errors still arrive.
+  let state: 'starting' | 'started' | 'failed' = 'starting';
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let fail: (err: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
-    if (!isNode() && scope.addEventListener) {
-      onError = (e: Event) => {
-        e.preventDefault();
-        const m = (e as ErrorEvent).message || 'an uncaught error';
-        reject(new Error(`${backend} failed while starting: ${m}`));
-      };
-      scope.addEventListener('error', onError);
-    }
+    fail = reject;
     timer = setTimeout(
       () => reject(new Error(`${backend} did not start within ${Math.round(timeoutMs / 1000)} s`)),
       timeoutMs,
     );
   });
+  if (!isNode() && typeof Base === 'function') {
+    g.Worker = class extends Base {
+      constructor(...args: ConstructorParameters<typeof Worker>) {
+        super(...args);
+        spawned.push(this);
+        this.addEventListener('error', (e) => {
+          if (state === 'started') return;
+          e.preventDefault();
+          e.stopImmediatePropagation();
+          fail(new Error(`a worker it started threw "${e.message || 'an error'}"`));
+        });
+      }
+    };
+  }
   try {
     const ok = await Promise.race([tf.setBackend(backend), failed]);
     await Promise.race([tf.ready(), failed]);
-    return ok && tf.getBackend() === backend;
+    const started = ok && tf.getBackend() === backend;
+    state = started ? 'started' : 'failed';
+    return started;
+  } catch (err) {
+    state = 'failed';
+    for (const w of spawned) w.terminate();
+    throw err;
   } finally {
     clearTimeout(timer);
-    if (onError) scope.removeEventListener?.('error', onError);
+    if (Base) g.Worker = Base;
   }
 }
 
 /** After wasm has started: how it runs ("WASM, 4 threads"), or undefined outside a browser. */
 function wasmDetail(): string | undefined {
   if (isNode()) return undefined;
+  if (!wasmThreads) return 'WASM, single-threaded';
   let threads = 1;
   try {
     threads = getThreadsCount();
   } catch {
     // Not initialised: leave it at one.
   }
-  return threads > 1 ? `WASM, ${threads} threads` : 'WASM, single-threaded';
+  return `WASM, ${threads} thread${threads === 1 ? '' : 's'}`;
 }
 
 /**
