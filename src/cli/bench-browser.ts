@@ -1,6 +1,14 @@
 /**
- * `npm run bench:browser [-- --json] [--backends webgpu,webgl,wasm,cpu]`: training examples/s of
- * the workshop model in headless Chromium, per tfjs backend, measured in the built app.
+ * `npm run bench:browser [-- --json] [--tasks permutation,wildcard] [--backends webgpu,webgl,wasm,cpu]
+ * [--isolated]`: the page's own figures in headless Chromium, measured in the built app.
+ *
+ * Per task (`--tasks`, default all, `none` to skip): the seconds from pressing "Train it yourself"
+ * to X ≥ `--until` (95%) on the held-out set, with the page's defaults on wasm, capped at
+ * `--task-cap-seconds` (reported as "not reached" with the last accuracy), plus examples/s.
+ * Per backend (`--backends`, `none` to skip): training examples/s of the workshop model.
+ *
+ * `--isolated` serves the app with COOP/COEP, so it is cross-origin isolated and tfjs's threaded
+ * WASM build is used (compare wasm with and without it).
  *
  * Serves dist/ (building it first if it is missing, or with --build) on 127.0.0.1 with the same
  * tiny static server the hosting test uses, launches Chromium with the browser tests' flags
@@ -10,24 +18,38 @@
  * A round's rate is (examples it added) / (training seconds it added); the figure reported is
  * the median over rounds 2..N (round 1 pays for warm-up and shader compilation).
  *
+ * AMPLAB_DIST measures another build folder than dist/.
  * BENCH_GPU=vulkan swaps SwiftShader for a real GPU (Vulkan ANGLE, GPU blocklist ignored);
  * BENCH_CHROME_ARGS adds more flags (space-separated). CHROME_PATH picks the browser.
  * Writes bench/results/browser-<YYYY-MM-DD-HHMM>.json (UTC) and prints a table (or the JSON with --json).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, ROOT, chromePath } from '../../tests/browser/chromium';
-import { serveStatic } from '../../tests/browser/static-server';
+import { ISOLATION_HEADERS, serveStatic } from '../../tests/browser/static-server';
+import { TASK_IDS } from '../core/task';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
 
 const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 type Backend = (typeof ALL_BACKENDS)[number];
 
 const SPEC = {
-  backends: { type: 'string', default: ALL_BACKENDS.join(','), help: 'comma-separated backends to measure' },
-  task: { type: 'string', default: 'permutation', help: 'task id' },
+  tasks: {
+    type: 'string',
+    default: TASK_IDS.join(','),
+    help: 'comma-separated tasks to time to --until on wasm ("none" to skip)',
+  },
+  until: { type: 'number', min: 0.01, max: 1, default: 0.95, help: "X's held-out accuracy to reach" },
+  'task-cap-seconds': { type: 'number', min: 5, default: 240, help: 'wall-time cap per task' },
+  backends: {
+    type: 'string',
+    default: ALL_BACKENDS.join(','),
+    help: 'comma-separated backends to measure examples/s on ("none" to skip)',
+  },
+  isolated: { type: 'boolean', help: 'serve with COOP/COEP (cross-origin isolated: threaded WASM)' },
+  task: { type: 'string', default: 'permutation', help: 'task id for the per-backend measurement' },
   rounds: { type: 'int', min: 2, max: 100, default: 5, help: 'rounds per backend (median over 2..N)' },
   steps: { type: 'int', min: 1, max: 10_000, default: 10, help: 'training steps per round' },
   model: {
@@ -73,9 +95,13 @@ interface BackendResult {
   error?: string;
 }
 
-/** Runs in every page before the app: records each round event the training worker sends. */
+/**
+ * Runs in every page before the app: records each round event the training worker sends (the
+ * page's layout is free to change; the worker's events are the protocol), and its backend event.
+ */
 const INIT_SCRIPT = `(() => {
   window.__benchRounds = [];
+  window.__benchBackend = null;
   const Base = window.Worker;
   window.Worker = class extends Base {
     constructor(...args) {
@@ -83,10 +109,35 @@ const INIT_SCRIPT = `(() => {
       this.addEventListener('message', (e) => {
         const d = e.data;
         if (d && d.type === 'round' && d.metrics) window.__benchRounds.push({ ...d.metrics, at: performance.now() });
+        if (d && d.type === 'backend') window.__benchBackend = { backend: d.backend, reason: d.reason ?? null };
       });
     }
   };
 })();`;
+
+/** The Play button (it reads "Pause" while training). */
+const playButton = (page: Page) => page.getByRole('button', { name: /^(Play|Pause)$/ });
+
+/** One task timed from "Train it yourself" to X ≥ target. */
+interface TaskResult {
+  task: string;
+  /** The backend the worker ran on, and how (e.g. "WASM, single-threaded"). */
+  backend: string | null;
+  backendDetail: string | null;
+  /** Seconds from the press to the round event that first had X ≥ target; null if not reached. */
+  secondsToTarget: number | null;
+  reached: boolean;
+  /** Rounds and amplification examples when it was reached (or at the cap). */
+  rounds: number;
+  examples: number;
+  /** X's held-out accuracy at the last round seen. */
+  lastModelAccuracy: number | null;
+  /** Median over rounds 2..N of (examples added) / (training seconds added). */
+  examplesPerSecond: number | null;
+  /** Examples over the page's wall time from the press (evaluation, baseline and page work included). */
+  wallExamplesPerSecond: number | null;
+  error?: string;
+}
 
 function gpuArgs(): { mode: string; args: string[] } {
   const mode = (process.env.BENCH_GPU ?? 'swiftshader').toLowerCase();
@@ -201,11 +252,11 @@ async function measure(
       .getByRole('button', { name: 'Step round' })
       .and(page.locator(':enabled'))
       .waitFor({ timeout: left() });
-    // A first view may be playing a recorded run: switch to live training.
+    // A first view may show a recorded run: "Train it yourself" switches to live training and plays.
     const live = page.getByRole('button', { name: 'Train it yourself' });
-    if (await live.isVisible()) await live.click();
     const t0 = Date.now();
-    await page.locator('button.play').click();
+    if (await live.isVisible()) await live.click();
+    else await playButton(page).click();
     await page
       .waitForFunction(
         (n) => (window as unknown as { __benchRounds: unknown[] }).__benchRounds.length >= n,
@@ -213,8 +264,8 @@ async function measure(
         { timeout: left(), polling: 200 },
       )
       .catch(() => log(`  ${backend}: stopped at the ${Math.round(opts.capMs / 1000)} s cap`));
-    if (((await page.locator('button.play').textContent()) ?? '').trim() === 'Pause')
-      await page.locator('button.play').click();
+    const pause = page.getByRole('button', { name: 'Pause' });
+    if (await pause.isVisible()) await pause.click();
     const rounds = await page.evaluate(
       () => (window as unknown as { __benchRounds: RoundEvent[] }).__benchRounds,
     );
@@ -236,9 +287,8 @@ async function measure(
       }`;
     result.wallExamplesPerSecond = median(wall);
     result.finalModelAccuracy = rounds.at(-1)?.modelAccuracy ?? null;
-    result.statsStrip = (
-      (await page.locator('[data-stat="examples-per-second"]').textContent()) ?? ''
-    ).trim();
+    const strip = page.locator('[data-stat="examples-per-second"]');
+    result.statsStrip = (await strip.count()) > 0 ? ((await strip.first().textContent()) ?? '').trim() : null;
     if (rounds.some((r) => r.backend !== result.used))
       result.error = `${result.error ? result.error + '; ' : ''}rounds ran on ${[...new Set(rounds.map((r) => r.backend))].join(', ')}`;
     log(
@@ -255,34 +305,156 @@ async function measure(
   return result;
 }
 
+/**
+ * Opens the page for `task` with its defaults on wasm (the recorded run shows first), presses
+ * "Train it yourself" and waits for the first round whose X reaches `until`, or the cap.
+ */
+async function measureTask(
+  browser: Browser,
+  url: string,
+  task: string,
+  opts: { until: number; capMs: number },
+  log: (s: string) => void,
+): Promise<TaskResult> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await context.addInitScript(INIT_SCRIPT);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const result: TaskResult = {
+    task,
+    backend: null,
+    backendDetail: null,
+    secondsToTarget: null,
+    reached: false,
+    rounds: 0,
+    examples: 0,
+    lastModelAccuracy: null,
+    examplesPerSecond: null,
+    wallExamplesPerSecond: null,
+  };
+  try {
+    await page.goto(`${url}?${new URLSearchParams({ task, backend: 'wasm', speed: 'max' })}`);
+    // The recording's "Train it yourself", or Play where no recording is shown.
+    const live = page.getByRole('button', { name: 'Train it yourself' });
+    const play = playButton(page);
+    await live.or(play).first().waitFor({ timeout: 60_000 });
+    const pressed = page.evaluate(() => performance.now());
+    if (await live.isVisible()) await live.click();
+    else await play.click();
+    const t0 = await pressed;
+    const reachedAt = await page
+      .waitForFunction(
+        (target) =>
+          (window as unknown as { __benchRounds: RoundEvent[] }).__benchRounds.find(
+            (r) => r.modelAccuracy >= target,
+          )?.round ?? false,
+        opts.until,
+        { timeout: opts.capMs, polling: 250 },
+      )
+      .then((h) => h.jsonValue() as Promise<number>)
+      .catch(() => null);
+    const pause = page.getByRole('button', { name: 'Pause' });
+    if (await pause.isVisible()) await pause.click();
+    const rounds = await page.evaluate(
+      () => (window as unknown as { __benchRounds: RoundEvent[] }).__benchRounds,
+    );
+    const info = await page.evaluate(
+      () =>
+        (window as unknown as { __benchBackend: { backend: string; reason: string | null } | null })
+          .__benchBackend,
+    );
+    result.backend = info?.backend ?? null;
+    result.backendDetail = info?.reason ?? null;
+    const upTo = reachedAt === null ? rounds : rounds.filter((r) => r.round <= reachedAt);
+    const last = upTo.at(-1);
+    result.rounds = last?.round ?? 0;
+    result.examples = last?.examples ?? 0;
+    result.lastModelAccuracy = last?.modelAccuracy ?? null;
+    result.reached = reachedAt !== null;
+    if (last && result.reached) result.secondsToTarget = (last.at - t0) / 1000;
+    if (last && last.at > t0) result.wallExamplesPerSecond = last.examples / ((last.at - t0) / 1000);
+    const rates: number[] = [];
+    let prev = { examples: 0, seconds: 0 };
+    for (const r of upTo) {
+      const ds = r.seconds - prev.seconds;
+      if (ds > 0) rates.push((r.examples - prev.examples) / ds);
+      prev = r;
+    }
+    result.examplesPerSecond = median(rates.slice(1)) ?? rates[0] ?? null;
+    const acc = result.lastModelAccuracy === null ? '—' : `${(100 * result.lastModelAccuracy).toFixed(1)}%`;
+    log(
+      `  ${task}: ` +
+        (result.reached
+          ? `X ${acc} at round ${result.rounds}, ${result.secondsToTarget!.toFixed(1)} s after the press`
+          : `not reached in ${Math.round(opts.capMs / 1000)} s (round ${result.rounds}, X ${acc})`) +
+        `, ${result.examples} examples, ${Math.round(result.examplesPerSecond ?? 0)} examples/s`,
+    );
+  } catch (e) {
+    result.error = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    log(`  ${task}: ${result.error}`);
+  } finally {
+    if (pageErrors.length > 0) result.error = [result.error, ...pageErrors].filter(Boolean).join('; ');
+    await context.close();
+  }
+  return result;
+}
+
+/** A comma-separated list of allowed names; "none" (or nothing) is the empty list. */
+function list(flag: string, raw: string, allowed: readonly string[]): string[] {
+  const names = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  for (const n of names)
+    if (!allowed.includes(n))
+      throw new ArgsError(`--${flag} must list some of ${allowed.join(', ')} (or none), got "${n}"`);
+  return names;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), SPEC);
   if (args.help) {
     process.stdout.write(usage('npm run bench:browser --', SPEC) + '\n');
     return;
   }
-  const backends = args.backends.split(',').map((b) => b.trim());
-  for (const b of backends)
-    if (!(ALL_BACKENDS as readonly string[]).includes(b))
-      throw new ArgsError(`--backends must list some of ${ALL_BACKENDS.join(', ')}, got "${b}"`);
+  const backends = list('backends', args.backends, ALL_BACKENDS);
+  const tasks = list('tasks', args.tasks, TASK_IDS);
+  if (!(TASK_IDS as readonly string[]).includes(args.task))
+    throw new ArgsError(`--task must be one of ${TASK_IDS.join(', ')}, got "${args.task}"`);
   const gpu = gpuArgs();
   const log = (s: string): void => void process.stderr.write(s + '\n');
-  const dist = path.join(ROOT, 'dist');
+  // AMPLAB_DIST: measure another build folder (as the browser tests allow).
+  const dist = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
   if (args.build || !existsSync(path.join(dist, 'index.html'))) {
     log('building dist/ …');
     await build({ root: ROOT, logLevel: 'warn' });
   }
   const executablePath = chromePath();
-  const server = await serveStatic(dist, '/');
+  const server = await serveStatic(dist, '/', args.isolated ? { headers: ISOLATION_HEADERS } : {});
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath, headless: true, args: gpu.args });
     const version = browser.version();
-    log(
-      `Chromium ${version}, GPU mode ${gpu.mode}; ${args.task}, ${args.rounds} rounds × ${args.steps} steps`,
-    );
+    log(`Chromium ${version}, GPU mode ${gpu.mode}${args.isolated ? ', cross-origin isolated' : ''}`);
     const started = new Date();
     const adapter = await gpuInfo(browser, server.url);
+    const taskResults: TaskResult[] = [];
+    if (tasks.length > 0)
+      log(`time to X ≥ ${Math.round(args.until * 100)}% from "Train it yourself", wasm, page defaults:`);
+    for (const t of tasks)
+      taskResults.push(
+        await measureTask(
+          browser,
+          server.url,
+          t,
+          { until: args.until, capMs: args['task-cap-seconds'] * 1000 },
+          log,
+        ),
+      );
+    if (backends.length > 0)
+      log(`examples/s per backend: ${args.task}, ${args.rounds} rounds × ${args.steps} steps`);
     const results: BackendResult[] = [];
     for (const b of backends as Backend[])
       results.push(
@@ -306,10 +478,18 @@ async function main(): Promise<void> {
       gpuMode: gpu.mode,
       chromiumArgs: gpu.args,
       adapter,
+      crossOriginIsolated: args.isolated,
       settings: { task: args.task, rounds: args.rounds, stepsPerRound: args.steps, model: args.model },
       metric:
         'examplesPerSecond: median over rounds 2..N of (examples added) / (training seconds added), from the worker round events',
       results,
+      toTarget: {
+        until: args.until,
+        capSeconds: args['task-cap-seconds'],
+        metric:
+          'secondsToTarget: page time from pressing "Train it yourself" (the page defaults, backend=wasm, speed=max) to the round event whose held-out X accuracy first reaches `until`',
+        tasks: taskResults,
+      },
     };
     mkdirSync(path.resolve(ROOT, args.out), { recursive: true });
     const file = path.resolve(
@@ -331,18 +511,40 @@ async function main(): Promise<void> {
     );
     const webgpu = adapter.webgpu as
       { vendor?: string; architecture?: string; description?: string } | string;
+    const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
+    const taskRows = taskResults.map(
+      (t) =>
+        `| ${t.task} | ${t.reached ? t.secondsToTarget!.toFixed(1) : 'not reached'} | ${t.rounds} | ${t.examples} | ${pct(
+          t.lastModelAccuracy,
+        )} | ${fmt(t.examplesPerSecond)} | ${fmt(t.wallExamplesPerSecond)} | ${t.backendDetail ?? t.backend ?? '—'} | ${t.error ?? ''} |`,
+    );
     process.stdout.write(
       [
-        `Chromium ${version} (${gpu.mode}); WebGPU adapter: ${
+        `Chromium ${version} (${gpu.mode})${args.isolated ? ', cross-origin isolated' : ''}; WebGPU adapter: ${
           typeof webgpu === 'string'
             ? webgpu
             : [webgpu.vendor, webgpu.architecture, webgpu.description].filter(Boolean).join(' / ')
         }`,
-        `${args.task}, model ${args.model}, ${args.rounds} rounds × ${args.steps} steps; examples/s = median of rounds 2..${args.rounds}`,
-        '',
-        '| backend | used | rounds | train ex/s | wall ex/s | X accuracy | note |',
-        '|---|---|---|---|---|---|---|',
-        ...rows,
+        ...(taskRows.length === 0
+          ? []
+          : [
+              '',
+              `Seconds from "Train it yourself" to X ≥ ${Math.round(args.until * 100)}% (wasm, page defaults, cap ${args['task-cap-seconds']} s):`,
+              '',
+              '| task | seconds | rounds | examples | X | train ex/s | wall ex/s | backend | note |',
+              '|---|---|---|---|---|---|---|---|---|',
+              ...taskRows,
+            ]),
+        ...(rows.length === 0
+          ? []
+          : [
+              '',
+              `${args.task}, model ${args.model}, ${args.rounds} rounds × ${args.steps} steps; examples/s = median of rounds 2..${args.rounds}`,
+              '',
+              '| backend | used | rounds | train ex/s | wall ex/s | X accuracy | note |',
+              '|---|---|---|---|---|---|---|',
+              ...rows,
+            ]),
         '',
         `wrote ${path.relative(ROOT, file)}`,
         '',
