@@ -301,7 +301,7 @@ async function main(): Promise<void> {
     const m = convergence[t]!.median;
     const w = backends.wasm?.tasks[t];
     const c = backends.cpu?.tasks[t];
-    return `| ${t} | ${k(m.amplification95!.examples)} / ${fmt(m.amplification95!.seconds)} s | ${k(m.amplification99!.examples)} / ${fmt(m.amplification99!.seconds)} s | ${k(m.supervised95!.examples)} / ${fmt(m.supervised95!.seconds)} s | ${k(m.supervised99!.examples)} / ${fmt(m.supervised99!.seconds)} s | ${fmt(w?.examplesPerSecond)} | ${fmt(c?.examplesPerSecond)} | ${fmt(w ? w.flopsPerExample / 1e6 : null, 2)} | ${fmt(w ? 100 * w.efficiency : null)}% |`;
+    return `| ${t} | ${k(m.amplification95!.examples)} / ${fmt(m.amplification95!.seconds)} s | ${k(m.amplification99!.examples)} / ${fmt(m.amplification99!.seconds)} s | ${k(m.supervised95!.examples)} / ${fmt(m.supervised95!.seconds)} s | ${k(m.supervised99!.examples)} / ${fmt(m.supervised99!.seconds)} s | ${fmt(w?.examplesPerSecond)} | ${fmt(c?.examplesPerSecond)} | ${fmt(w ? w.flopsPerExample / 1e6 : null, 2)} | ${w ? `${fmt(100 * w.efficiency)}%` : '—'} |`;
   });
   const md = [
     `# Benchmark (${started}, Node ${process.version}, ${seeds} seed${seeds > 1 ? 's' : ''}, cap ${cap} s per run${stop.signal ? `, interrupted by ${stop.signal}` : ''})`,
