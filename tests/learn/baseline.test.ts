@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBaselineThread } from '../../src/cli/threads';
-import { EVAL_RATIO, evaluationDue, TrainingSession, type SessionConfig } from '../../src/learn/session';
+import {
+  EVAL_RATIO,
+  evaluationDue,
+  TrainingSession,
+  withBaselineFallback,
+  type SessionConfig,
+} from '../../src/learn/session';
+import { BaselineChannel } from '../../src/learn/supervised';
 import { useWasm } from './helpers';
 
 const tiny: SessionConfig = {
@@ -78,6 +85,40 @@ describe('the supervised baseline in a thread of its own', () => {
     };
     await expect(TrainingSession.restore(bad, { baseline: channel })).rejects.toThrow(/do not fit/);
   }, 120_000);
+});
+
+describe('a baseline thread that cannot be used', () => {
+  it('leaves the baseline inline, saying why', async () => {
+    await useWasm();
+    // A port whose other side dies as soon as it is spoken to.
+    let fail: ((e: Error) => void) | undefined;
+    const dead = new BaselineChannel({
+      postMessage: () => queueMicrotask(() => fail?.(new Error('it exited with code 1'))),
+      listen: (_onMessage, onError) => {
+        fail = onError;
+      },
+      close: () => undefined,
+    });
+    const warnings: string[] = [];
+    const s = await withBaselineFallback(
+      { baseline: dead },
+      (w) => warnings.push(w),
+      (o) => TrainingSession.create(tiny, o),
+    );
+    expect(s.baselineWhere).toBe('inline');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/thread failed: it exited with code 1; training the baseline inline/);
+    expect((await s.trainRound()).supervisedAccuracy).not.toBeNull();
+    s.dispose();
+    // Errors that are not the thread's are not hidden by the fallback.
+    await expect(
+      withBaselineFallback(
+        { baseline: dead },
+        () => undefined,
+        (o) => TrainingSession.create({ ...tiny, stepsPerRound: 0 }, o),
+      ),
+    ).rejects.toThrow(/stepsPerRound must be a positive integer/);
+  }, 60_000);
 });
 
 describe("evaluation 'auto'", () => {
