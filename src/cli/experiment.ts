@@ -133,9 +133,7 @@ async function main(): Promise<void> {
     evaluation: args.evaluate as 'auto' | 'every-round',
   };
   try {
-    const session = await createSession(config, channel, (why) =>
-      process.stderr.write(`${why}; training the baseline inline\n`),
-    );
+    const session = await createSession(config, channel, (why) => process.stderr.write(`${why}\n`));
     try {
       await run(args, session, backend, stop);
     } finally {
@@ -205,7 +203,7 @@ async function run(
         : '';
     const evaluated = session.history.length;
     process.stdout.write(
-      `${stop.signal ? `stopped by ${stop.signal}: ` : ''}${mark}after ${session.round} rounds (${evaluated} evaluated), ${session.examples} examples, ${wall.toFixed(1)} s wall (${session.seconds.toFixed(1)} s amplification, ${session.supervisedSeconds.toFixed(1)} s supervised${session.baselineWhere === 'thread' ? ' in its own thread' : ''}, ${session.evalSeconds.toFixed(1)} s evaluation)\n`,
+      `${stop.signal ? `stopped by ${stop.signal}: ` : ''}${mark}after ${session.round} rounds (${evaluated} evaluated), ${session.examples} examples, ${wall.toFixed(1)} s wall (${session.seconds.toFixed(1)} s amplification, ${session.supervisedSeconds.toFixed(1)} s supervised${session.baselineWhere === 'thread' ? ` in its own thread, waited for ${session.supervisedWaitSeconds.toFixed(1)} s` : ''}, ${session.evalSeconds.toFixed(1)} s evaluation)\n`,
     );
   }
   if (args['dump-eval']) {

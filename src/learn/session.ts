@@ -111,6 +111,11 @@ export interface SessionRoundMetrics extends RoundMetrics {
   /** X's agreement with Amp(X) on fresh questions per admitted depth (no ground truth). */
   agreement: Record<string, number>;
   supervisedSeconds: number;
+  /**
+   * Seconds amplification's thread waited for the baseline (its thread catching up at an
+   * evaluation): what the baseline in a thread of its own cost in wall time.
+   */
+  supervisedWaitSeconds: number;
   evalSeconds: number;
   loss: number;
   /** Rounds finished without an evaluation since the last evaluated one (evaluation 'auto'). */
@@ -157,6 +162,8 @@ export class TrainingSession {
   /** Seconds spent on amplification's training steps (teacher waves + student updates). */
   seconds = 0;
   supervisedSeconds = 0;
+  /** Seconds spent waiting for the baseline's thread at evaluations. */
+  supervisedWaitSeconds = 0;
   evalSeconds = 0;
   lastLoss = NaN;
   /** Model calls (waves) per amplification step, averaged. */
@@ -465,8 +472,10 @@ export class TrainingSession {
     }
     this.evaluateNextRound = false;
     const t0 = now();
+    const w0 = this.supervisedWaitSeconds;
     const ev = await this.evaluate();
-    const cost = (now() - t0) / 1000;
+    // The wait for the baseline's thread is counted apart (supervisedWaitSeconds).
+    const cost = (now() - t0) / 1000 - (this.supervisedWaitSeconds - w0);
     this.evalSeconds += cost;
     this.lastEvalAt = this.seconds;
     this.lastEvalCost = cost;
@@ -487,8 +496,9 @@ export class TrainingSession {
     this.busy = true;
     try {
       const t0 = now();
+      const w0 = this.supervisedWaitSeconds;
       const ev = await this.evaluate();
-      this.evalSeconds += (now() - t0) / 1000;
+      this.evalSeconds += (now() - t0) / 1000 - (this.supervisedWaitSeconds - w0);
       this.lastEvalAt = this.seconds;
       const skipped = Math.max(0, this.skipped - 1);
       this.skipped = 0;
@@ -519,6 +529,7 @@ export class TrainingSession {
       admittedDepth: this.admittedDepth,
       agreement: this.agreement,
       supervisedSeconds: this.supervisedSeconds,
+      supervisedWaitSeconds: this.supervisedWaitSeconds,
       evalSeconds: this.evalSeconds,
       loss: this.lastLoss,
       skippedEvaluations: skipped,
@@ -543,7 +554,9 @@ export class TrainingSession {
       amplified.push(
         ...(await amplifiedAnswers(this.view, this.x, this.x.weights, items.slice(i, i + CHUNK))).answers,
       );
+    const tw = now();
     const sup = report ? await report : null;
+    if (this.baseline?.where === 'thread') this.supervisedWaitSeconds += (now() - tw) / 1000;
     if (sup && this.baseline?.where === 'thread') this.supervisedSeconds = sup.seconds;
     const supervised = sup?.evaluation?.answers ?? null;
     const ev: Evaluation = {
