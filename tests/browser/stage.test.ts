@@ -82,6 +82,31 @@ describe('the stage: the loop at a glance', () => {
       await close();
     });
 
+  test('a 390 px phone stacks the stage: question, timeline, tree, chart, with no horizontal overflow', async () => {
+    const { page, errors, close } = await app.open('?task=union-find&backend=wasm', {
+      width: 390,
+      height: 844,
+    });
+    await page.getByRole('tree', { name: 'Decomposition tree' }).getByRole('treeitem').first().waitFor();
+    const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
+    const question = await box('[data-testid="question"]');
+    const slider = await box('#round-slider');
+    const tree = await box('svg[role="tree"]');
+    const chart = await box('.chart-panel .plot svg');
+    expect(question.y).toBeLessThan(slider.y);
+    expect(slider.y).toBeLessThan(tree.y);
+    expect(tree.y).toBeLessThan(chart.y);
+    expect(tree.height).toBeGreaterThanOrEqual(300);
+    for (const b of [question, slider, tree, chart]) expect(b.x + b.width).toBeLessThanOrEqual(390);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'stage-phone-390');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   test('a recording names its backend in its banner; "Overseer calls vs labels" is defined on the page', async () => {
     const { page, errors, close } = await app.open('?backend=wasm', { width: 1280, height: 720 });
     await page.getByTestId('recording-badge').waitFor();
