@@ -137,6 +137,18 @@ describe('run file validation', () => {
     expect((back.settings as Record<string, unknown>).onerror).toBeUndefined();
   });
 
+  test("the model's shape keeps every size and switch (a dropped switch would rebuild another model)", () => {
+    const r = structuredClone(validRun());
+    r.snapshot.config.model = { d: 32, hops: 3, pointer: true, sink: true, levelMemory: false };
+    expect(validateRunFile(text(r)).snapshot.config.model).toEqual(r.snapshot.config.model);
+    const bad = structuredClone(r);
+    bad.snapshot.config.model = { d: 'wide' as unknown as number };
+    expect(() => validateRunFile(text(bad))).toThrow(/model\.d must be a number/);
+    const markup = structuredClone(r);
+    markup.snapshot.config.model = { '<b>': 1 };
+    expect(() => validateRunFile(text(markup))).toThrow(/not allowed/);
+  });
+
   test('configKeyOf ignores field order and undefined', () => {
     expect(configKeyOf({ seed: 1, task: 'wildcard', preset: 'workshop', size: undefined })).toBe(
       configKeyOf({ task: 'wildcard', preset: 'workshop', seed: 1 }),
