@@ -30,6 +30,7 @@ import { build } from 'vite';
 import { CHROMIUM_ARGS, ROOT, chromePath } from '../../tests/browser/chromium';
 import { ISOLATION_HEADERS, serveStatic } from '../../tests/browser/static-server';
 import { TASK_IDS } from '../core/task';
+import type { GpuCounts } from '../learn/gpu-counters';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
 
 const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -92,7 +93,24 @@ interface BackendResult {
   /** The stats strip's "Examples/s" at the end (cumulative, rounded). */
   statsStrip: string | null;
   finalModelAccuracy: number | null;
+  /**
+   * WebGPU only, counted in the training worker from round 1's event to the last (evaluation
+   * included): compute dispatches per amplification example, queue submits and buffer
+   * read-backs (mapAsync) per training step.
+   */
+  dispatchesPerExample?: number;
+  submitsPerStep?: number;
+  readbacksPerStep?: number;
   error?: string;
+}
+
+/** The training worker's WebGPU call counts (src/learn/gpu-counters.ts), or null where none. */
+async function workerGpuCounts(page: Page): Promise<GpuCounts | null> {
+  const worker = page.workers().find((w) => /training\.worker/.test(w.url()));
+  if (!worker) return null;
+  return worker
+    .evaluate(() => (self as unknown as { amplabGpuCounts?: () => GpuCounts }).amplabGpuCounts?.() ?? null)
+    .catch(() => null);
 }
 
 /**
@@ -257,13 +275,20 @@ async function measure(
     const t0 = Date.now();
     if (await live.isVisible()) await live.click();
     else await playButton(page).click();
-    await page
-      .waitForFunction(
-        (n) => (window as unknown as { __benchRounds: unknown[] }).__benchRounds.length >= n,
-        opts.rounds,
-        { timeout: left(), polling: 200 },
-      )
-      .catch(() => log(`  ${backend}: stopped at the ${Math.round(opts.capMs / 1000)} s cap`));
+    // Wait for the rounds, reading the worker's WebGPU call counts as each round event arrives.
+    const counted: { rounds: number; counts: GpuCounts | null }[] = [];
+    for (;;) {
+      const n = await page.evaluate(
+        () => (window as unknown as { __benchRounds: unknown[] }).__benchRounds.length,
+      );
+      if (n > (counted.at(-1)?.rounds ?? 0)) counted.push({ rounds: n, counts: await workerGpuCounts(page) });
+      if (n >= opts.rounds) break;
+      if (Date.now() > deadline) {
+        log(`  ${backend}: stopped at the ${Math.round(opts.capMs / 1000)} s cap`);
+        break;
+      }
+      await page.waitForTimeout(100);
+    }
     const pause = page.getByRole('button', { name: 'Pause' });
     if (await pause.isVisible()) await pause.click();
     const rounds = await page.evaluate(
@@ -286,6 +311,16 @@ async function measure(
         rounds.length === 1 ? ' (round 1, warm-up included)' : ''
       }`;
     result.wallExamplesPerSecond = median(wall);
+    // Calls per example and per step from round 1's event to the last (evaluation included).
+    const first = counted[0];
+    const last = counted.at(-1);
+    if (first?.counts && last?.counts && last.rounds > first.rounds) {
+      const dx = rounds[last.rounds - 1]!.examples - rounds[first.rounds - 1]!.examples;
+      const steps = (last.rounds - first.rounds) * opts.steps;
+      result.dispatchesPerExample = (last.counts.dispatches - first.counts.dispatches) / dx;
+      result.submitsPerStep = (last.counts.submits - first.counts.submits) / steps;
+      result.readbacksPerStep = (last.counts.mapAsyncs - first.counts.mapAsyncs) / steps;
+    }
     result.finalModelAccuracy = rounds.at(-1)?.modelAccuracy ?? null;
     const strip = page.locator('[data-stat="examples-per-second"]');
     result.statsStrip = (await strip.count()) > 0 ? ((await strip.first().textContent()) ?? '').trim() : null;
@@ -507,7 +542,7 @@ async function main(): Promise<void> {
       (r) =>
         `| ${r.requested} | ${r.used ?? '—'}${r.fellBack ? ' (fallback)' : ''} | ${r.rounds} | ${fmt(
           r.examplesPerSecond,
-        )} | ${fmt(r.wallExamplesPerSecond)} | ${r.finalModelAccuracy === null ? '—' : (100 * r.finalModelAccuracy).toFixed(1) + '%'} | ${r.error ?? ''} |`,
+        )} | ${fmt(r.wallExamplesPerSecond)} | ${r.dispatchesPerExample?.toFixed(1) ?? '—'} | ${r.readbacksPerStep?.toFixed(2) ?? '—'} | ${r.submitsPerStep?.toFixed(1) ?? '—'} | ${r.finalModelAccuracy === null ? '—' : (100 * r.finalModelAccuracy).toFixed(1) + '%'} | ${r.error ?? ''} |`,
     );
     const webgpu = adapter.webgpu as
       { vendor?: string; architecture?: string; description?: string } | string;
@@ -541,8 +576,8 @@ async function main(): Promise<void> {
               '',
               `${args.task}, model ${args.model}, ${args.rounds} rounds × ${args.steps} steps; examples/s = median of rounds 2..${args.rounds}`,
               '',
-              '| backend | used | rounds | train ex/s | wall ex/s | X accuracy | note |',
-              '|---|---|---|---|---|---|---|',
+              '| backend | used | rounds | train ex/s | wall ex/s | dispatches/example | read-backs/step | submits/step | X accuracy | note |',
+              '|---|---|---|---|---|---|---|---|---|---|',
               ...rows,
             ]),
         '',

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { installGpuCounters } from './gpu-counters';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -82,6 +83,8 @@ async function prepare(backend: BackendName, options: BackendOptions): Promise<v
     if (isNode()) await provideNodeWebGpu();
     if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu)
       throw new Error('WebGPU is not available here (navigator.gpu is missing)');
+    // Before tfjs's WebGPU backend first uses them: benchmarks report calls per step.
+    installGpuCounters();
     // A literal specifier, so the browser bundle carries the backend as a chunk of its own.
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (backend === 'webgl') {
