@@ -75,6 +75,8 @@ export function probeOrder(candidates: readonly BackendName[]): BackendName[] {
   return [...new Set(candidates)].sort((a, b) => rank[a] - rank[b]);
 }
 
+const CPU_SKIPPED = 'not measured: never faster than WASM';
+
 /** Why the winner was chosen, in words for the page. */
 export function probeReason(entries: readonly ProbeEntry[]): string {
   const ran = entries
@@ -87,9 +89,15 @@ export function probeReason(entries: readonly ProbeEntry[]): string {
   }
   const next = ran[1];
   if (!next) {
-    const others = entries.filter((e) => e !== best);
+    // CPU left out because something faster ran is not worth a mention.
+    const others = entries.filter((e) => e !== best && e.skipped !== CPU_SKIPPED);
     if (others.length === 0) return `${LABEL[best.backend]}: the only backend on offer here`;
-    const why = others.map((e) => `${LABEL[e.backend]} ${e.skipped ?? 'not measured'}`).join('; ');
+    const byWhy = new Map<string, string[]>();
+    for (const e of others) {
+      const why = e.skipped ?? 'not measured';
+      byWhy.set(why, [...(byWhy.get(why) ?? []), LABEL[e.backend]]);
+    }
+    const why = [...byWhy].map(([w, names]) => `${names.join(', ')}: ${w}`).join('; ');
     return `${LABEL[best.backend]}: the only backend measured here (${why})`;
   }
   const ratio = best.examplesPerSecond / Math.max(next.examplesPerSecond, 1e-9);
@@ -120,7 +128,7 @@ export async function probeBackends(
     const backend = order[i]!;
     const left = deadline - now();
     if (backend === 'cpu' && ran()) {
-      entries.push({ backend, skipped: 'not measured: never faster than WASM' });
+      entries.push({ backend, skipped: CPU_SKIPPED });
       continue;
     }
     if (left <= 0 && ran()) {
@@ -255,6 +263,36 @@ export interface ProbedChoice extends BackendChoice {
 }
 
 /**
+ * The outcome from what a probe reported, which may be partial (a probe stopped at its time
+ * limit): candidates without an entry are "not measured in time".
+ */
+export function summarizeProbe(
+  candidates: readonly BackendName[],
+  reported: readonly ProbeEntry[],
+): ProbeOutcome {
+  const ran = reported.some((e) => e.examplesPerSecond !== undefined);
+  const entries = probeOrder(candidates).map(
+    (backend): ProbeEntry =>
+      reported.find((e) => e.backend === backend) ?? {
+        backend,
+        skipped: backend === 'cpu' && ran ? CPU_SKIPPED : 'not measured in time',
+      },
+  );
+  let best: ProbeEntry | undefined;
+  for (const e of entries)
+    if (e.examplesPerSecond !== undefined && (!best || e.examplesPerSecond > best.examplesPerSecond!))
+      best = e;
+  return { best: best?.backend, entries, reason: probeReason(entries) };
+}
+
+/** Measures candidates and reports one entry per backend it finished (a probe worker, in the app). */
+export type ProbeMeasure = (candidates: BackendName[], config: SessionConfig) => Promise<ProbeEntry[]>;
+
+/** The probe in this thread (Node, tests): nothing can cut a slow backend's start-up short. */
+export const measureHere: ProbeMeasure = async (candidates, config) =>
+  (await probeBackends(candidates, (b, share) => measureTraining(b, config, share))).entries;
+
+/**
  * "auto": uses the kept probe result when its key still matches, otherwise probes the backends in
  * `preference` on `config` and starts the fastest. If nothing could be measured, the plain
  * preference order decides, as before.
@@ -263,7 +301,7 @@ export async function chooseBackendByProbe(
   preference: BackendName[],
   config: SessionConfig,
   cached?: BackendProbe,
-  options: ProbeOptions & { backendOptions?: BackendOptions } = {},
+  options: { measure?: ProbeMeasure; backendOptions?: BackendOptions } = {},
 ): Promise<ProbedChoice> {
   const key = probeCacheKey({
     tfjsVersion: tf.version.tfjs,
@@ -283,12 +321,8 @@ export async function chooseBackendByProbe(
         : `${LABEL[cached.backend]} was fastest here before but did not start`;
     return { ...choice, reason };
   }
-  const outcome = await probeBackends(
-    preference,
-    (b, share) => measureTraining(b, config, share, { backendOptions: options.backendOptions }),
-    options,
-  );
-  // Free what the probe started (GPU devices, contexts, wasm threads) except the winner.
+  const outcome = summarizeProbe(preference, await (options.measure ?? measureHere)(preference, config));
+  // Free what an in-thread probe started (GPU devices, contexts, wasm threads) except the winner.
   for (const e of outcome.entries) if (e.backend !== outcome.best) resetBackend(e.backend);
   const choice = await startFirst(outcome.best);
   if (!outcome.best) return { ...choice, reason: `${outcome.reason}; using the default order` };

@@ -22,8 +22,10 @@ export interface BackendOptions {
   /** Browser: the URL folder (ending in `/`) that serves tfjs-backend-wasm's .wasm files. */
   wasmPaths?: string;
   /**
-   * Browser: use tfjs's threaded WASM build where the page is cross-origin isolated (default
-   * true). If it fails to start, or takes longer than `startTimeoutMs`, the single-threaded
+   * Browser: use tfjs's threaded WASM build (it needs the page cross-origin isolated). Unset: only
+   * where tfjs would run two or more threads (4+ cores; it uses half the cores, at most 4): on 2
+   * cores it runs one, and measured no faster than the single-threaded build (README). If the
+   * threaded build fails to start, or takes longer than `startTimeoutMs`, the single-threaded
    * SIMD build is used instead.
    */
   wasmThreads?: boolean;
@@ -67,7 +69,9 @@ async function prepare(backend: BackendName, options: BackendOptions): Promise<v
     }
     if (!isNode() && wasmThreads === undefined) {
       // Decided once, before the backend initialises: tfjs reads the flag at init.
-      let threads = options.wasmThreads !== false && canUseWasmThreads();
+      const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+        ?.hardwareConcurrency;
+      let threads = canUseWasmThreads() && (options.wasmThreads ?? (cores ?? 1) >= 4);
       if (threads) {
         try {
           const { repairThreadedWasm } = await import('./wasm-threads');

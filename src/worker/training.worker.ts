@@ -12,8 +12,9 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { UNKNOWN, type Answer } from '../core/answer';
 import { amplifiedTrace } from '../core/recursion';
 import { getTask } from '../core/tasks';
-import { chooseBackend } from '../learn/backend';
+import { chooseBackend, type BackendOptions } from '../learn/backend';
 import { chooseBackendByProbe } from '../learn/backend-probe';
+import { PROBE_WORKER_NAME, probeInWorker, serveProbe } from './probe';
 import {
   TrainingSession,
   withBaselineFallback,
@@ -240,6 +241,18 @@ async function stopRun(reason: 'paused' | 'reset'): Promise<void> {
   if (runPromise) await runPromise;
 }
 
+/**
+ * Tests and benchmarks force WASM threads on or off by naming the worker "…wasm-threads=on|off"
+ * (unset: backend.ts decides by the cores and isolation).
+ */
+const backendOptions: BackendOptions = {
+  wasmThreads: /wasm-threads=on/.test(scope.name)
+    ? true
+    : /wasm-threads=off/.test(scope.name)
+      ? false
+      : undefined,
+};
+
 /** This worker's last probe, so a new task or seed does not measure again. */
 let probed: BackendProbe | undefined;
 
@@ -256,7 +269,10 @@ async function startBackend(
     try {
       session?.dispose();
       session = undefined;
-      const choice = await chooseBackendByProbe(backends, trainConfig, auto.cached ?? probed);
+      const choice = await chooseBackendByProbe(backends, trainConfig, auto.cached ?? probed, {
+        measure: (candidates, cfg) => probeInWorker(candidates, cfg),
+        backendOptions,
+      });
       if (choice.probe) probed = choice.probe;
       return {
         backend: choice.backend,
@@ -268,7 +284,7 @@ async function startBackend(
       console.warn(`The backend probe failed (${message(err)}); using the default order.`);
     }
   }
-  const choice = await chooseBackend(backends);
+  const choice = await chooseBackend(backends, backendOptions);
   return { backend: choice.backend, attempts: choice.attempts, reason: choice.detail };
 }
 
@@ -391,3 +407,6 @@ scope.onmessage = (event: MessageEvent<Request>) => {
 scope.addEventListener('unhandledrejection', (event) => {
   fatal(`Unexpected error: ${message(event.reason)}`);
 });
+
+// A copy of this worker started by the "auto" probe measures backends instead of training.
+if (scope.name === PROBE_WORKER_NAME) serveProbe(scope);

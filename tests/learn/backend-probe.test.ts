@@ -5,11 +5,13 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { BackendName } from '../../src/learn/backend';
 import {
+  chooseBackendByProbe,
   measureTraining,
   probeBackends,
   probeCacheKey,
   probeOrder,
   probeReason,
+  summarizeProbe,
   usableProbe,
   type BackendProbe,
   type ProbeRunner,
@@ -69,7 +71,7 @@ describe('probeBackends (pure, fake backends)', () => {
     const d = fakeDevice({ wasm: 10 });
     const out = await probeBackends(['webgpu', 'wasm'], d.run, { now: d.now });
     expect(out.best).toBe('wasm');
-    expect(out.reason).toBe('WASM: the only backend measured here (WebGPU failed: webgpu is not available)');
+    expect(out.reason).toBe('WASM: the only backend measured here (WebGPU: failed: webgpu is not available)');
   });
 
   it('respects the time budget: shares it out, and skips the rest once it is spent', async () => {
@@ -97,6 +99,24 @@ describe('probeBackends (pure, fake backends)', () => {
     expect(none.reason).toMatch(
       /^No backend could be measured \(WebGPU: failed: webgpu is not available; WebGL/,
     );
+  });
+
+  it('summarizes a probe cut short at its time limit', () => {
+    const cut = summarizeProbe(
+      ['webgpu', 'webgl', 'wasm', 'cpu'],
+      [{ backend: 'wasm', examplesPerSecond: 4850 }],
+    );
+    expect(cut.best).toBe('wasm');
+    expect(cut.entries.map((e) => e.skipped ?? e.backend)).toEqual([
+      'wasm',
+      'not measured in time',
+      'not measured in time',
+      'not measured: never faster than WASM',
+    ]);
+    expect(cut.reason).toBe('WASM: the only backend measured here (WebGPU, WebGL: not measured in time)');
+    const nothing = summarizeProbe(['webgpu', 'cpu'], []);
+    expect(nothing.best).toBeUndefined();
+    expect(nothing.entries.map((e) => e.skipped)).toEqual(['not measured in time', 'not measured in time']);
   });
 
   it('orders the probe cheap-to-start first and CPU last', () => {
@@ -182,5 +202,46 @@ describe('measureTraining (real steps on Node backends)', () => {
     expect(out.entries[1]?.examplesPerSecond).toBeGreaterThan(0);
     expect(out.best).toBe('cpu');
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('chooseBackendByProbe (injected measurements, real backend start)', () => {
+  const config = { task: 'permutation', preset: 'workshop', seed: 1, modelSize: 'small' } as const;
+
+  it('starts the measured winner, hands the page a probe to keep, and trusts it next time', async () => {
+    const measure = async () => [
+      { backend: 'cpu' as const, examplesPerSecond: 50 },
+      { backend: 'wasm' as const, examplesPerSecond: 500 },
+    ];
+    const first = await chooseBackendByProbe(['wasm', 'cpu'], config, undefined, { measure });
+    expect(first.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(first.reason).toBe('WASM: 10.0x faster than CPU here');
+    expect(first.probe).toMatchObject({ backend: 'wasm', examplesPerSecond: { wasm: 500, cpu: 50 } });
+    expect(first.probe?.key).toMatch(/^tfjs \d+\.\d+\.\d+ \| .* \| cpu,wasm$/);
+
+    const again = await chooseBackendByProbe(['wasm', 'cpu'], config, first.probe, {
+      measure: () => Promise.reject(new Error('must not measure again')),
+    });
+    expect(again.backend).toBe('wasm');
+    expect(again.reason).toBe('WASM: 10.0x faster than CPU here (measured earlier in this browser)');
+    expect(again.probe).toBeUndefined();
+  });
+
+  it('a forced-faster backend wins over the default order; no measurement keeps the default order', async () => {
+    const cpuFaster = await chooseBackendByProbe(['wasm', 'cpu'], config, undefined, {
+      measure: async () => [
+        { backend: 'wasm', skipped: 'failed: lost mid-probe' },
+        { backend: 'cpu', examplesPerSecond: 10 },
+      ],
+    });
+    expect(cpuFaster.backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(cpuFaster.reason).toBe('CPU: the only backend measured here (WASM: failed: lost mid-probe)');
+
+    const none = await chooseBackendByProbe(['wasm', 'cpu'], config, undefined, { measure: async () => [] });
+    expect(none.backend).toBe('wasm');
+    expect(none.probe).toBeUndefined();
+    expect(none.reason).toMatch(/^No backend could be measured .*; using the default order$/);
   });
 });
