@@ -12,13 +12,18 @@ import { ISOLATION_HEADERS, serveStatic, type StaticServer } from './static-serv
 const DIST = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
 const QUERY = '?task=permutation&backend=wasm&steps=2&model=small';
 
-/** Records what the training worker tells the page (backend and round events), from outside the app. */
-const RECORD_WORKER = `(() => {
+/**
+ * Records what the training worker tells the page (backend and round events), from outside the
+ * app; with threads "on", names the training worker so that it uses the threaded WASM build
+ * (which it would choose by itself only on 4+ cores).
+ */
+const recordWorker = (threads: 'on' | 'auto') => `(() => {
   window.__workerEvents = [];
   const Base = window.Worker;
   window.Worker = class extends Base {
-    constructor(...args) {
-      super(...args);
+    constructor(url, options) {
+      const named = ${threads === 'on'} && options && options.name === 'training';
+      super(url, named ? { ...options, name: 'training wasm-threads=on' } : options);
       this.addEventListener('message', (e) => {
         const d = e.data;
         if (d && (d.type === 'backend' || d.type === 'round')) window.__workerEvents.push(d);
@@ -48,13 +53,14 @@ afterAll(async () => {
 
 async function open(
   prepare?: (context: BrowserContext) => Promise<void>,
+  threads: 'on' | 'auto' = 'on',
 ): Promise<{ page: Page; context: BrowserContext; pageErrors: string[] }> {
   // No service worker: each test sees the server's responses (and its own routes) afresh.
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     serviceWorkers: 'block',
   });
-  await context.addInitScript(RECORD_WORKER);
+  await context.addInitScript(recordWorker(threads));
   await prepare?.(context);
   const page = await context.newPage();
   const pageErrors: string[] = [];
@@ -131,6 +137,20 @@ describe('served with cross-origin isolation (COOP/COEP)', () => {
       );
       expect(pageErrors).toEqual([]);
       console.log(`threads broken: ${backend.reason}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('left to itself, it uses threads only where tfjs would run two or more (4+ cores)', async () => {
+    const { page, context, pageErrors } = await open(undefined, 'auto');
+    try {
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      const backend = await trainOneRoundOnWasm(page);
+      if (cores >= 4) expect(backend.reason).toMatch(/^WASM, \d+ threads$/);
+      else expect(backend.reason).toBe('WASM, single-threaded');
+      expect(pageErrors).toEqual([]);
+      console.log(`${cores} cores, left to itself: ${backend.reason}`);
     } finally {
       await context.close();
     }
