@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TaskId } from '../core/task';
 import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
+import { gpuCounts } from '../learn/gpu-counters';
 import { TrainingSession } from '../learn/session';
 import type { BaselineChannel } from '../learn/supervised';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
@@ -157,7 +158,13 @@ async function throughput(
   task: TaskId,
   steps: number,
   batchSize?: number,
-): Promise<{ examplesPerSecond: number; flopsPerExample: number; parameters: number }> {
+): Promise<{
+  examplesPerSecond: number;
+  flopsPerExample: number;
+  parameters: number;
+  dispatchesPerExample: number;
+  readbacksPerStep: number;
+}> {
   const s = await TrainingSession.create({
     task,
     ...(batchSize ? { batchSize } : {}),
@@ -170,15 +177,19 @@ async function throughput(
   await s.train(2); // warm-up
   const e0 = s.examples;
   const t0 = s.seconds;
+  const c0 = gpuCounts(); // WebGPU calls (counted only on webgpu)
   for (let done = 0; done < steps; done += 5) {
     await s.train(Math.min(5, steps - done));
     await yieldToEvents();
   }
+  const c1 = gpuCounts();
   const eps = (s.examples - e0) / (s.seconds - t0);
   const flopsPerExample = s.trainingFlopsPerExample;
   const parameters = s.parameters;
+  const dispatchesPerExample = (c1.dispatches - c0.dispatches) / (s.examples - e0);
+  const readbacksPerStep = (c1.mapAsyncs - c0.mapAsyncs) / steps;
   s.dispose();
-  return { examplesPerSecond: eps, flopsPerExample, parameters };
+  return { examplesPerSecond: eps, flopsPerExample, parameters, dispatchesPerExample, readbacksPerStep };
 }
 
 async function main(): Promise<void> {
@@ -230,7 +241,10 @@ async function main(): Promise<void> {
       const achieved = (tp.examplesPerSecond * tp.flopsPerExample) / 1e9;
       backends[b].tasks[t] = { ...tp, achievedGflops: achieved, efficiency: achieved / mm.gflops };
       log(
-        `  ${t}: ${tp.examplesPerSecond.toFixed(0)} examples/s, ${(tp.flopsPerExample / 1e6).toFixed(2)} MFLOP/example, ${achieved.toFixed(1)} GFLOP/s (${((100 * achieved) / mm.gflops).toFixed(0)}% of matmul)`,
+        `  ${t}: ${tp.examplesPerSecond.toFixed(0)} examples/s, ${(tp.flopsPerExample / 1e6).toFixed(2)} MFLOP/example, ${achieved.toFixed(1)} GFLOP/s (${((100 * achieved) / mm.gflops).toFixed(0)}% of matmul)` +
+          (b === 'webgpu'
+            ? `, ${tp.dispatchesPerExample.toFixed(1)} dispatches/example, ${tp.readbacksPerStep.toFixed(2)} read-backs/step`
+            : ''),
       );
     }
   }
