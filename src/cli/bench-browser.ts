@@ -7,8 +7,9 @@
  * `--task-cap-seconds` (reported as "not reached" with the last accuracy), plus examples/s.
  * Per backend (`--backends`, `none` to skip): training examples/s of the workshop model.
  *
- * `--isolated` serves the app with COOP/COEP, so it is cross-origin isolated and tfjs's threaded
- * WASM build is used (compare wasm with and without it).
+ * `--isolated` serves the app with COOP/COEP, so it is cross-origin isolated, and `--wasm-threads
+ * on|off` forces tfjs's threaded WASM build on or off there (auto: the page decides, threads on
+ * 4+ cores). Compare `--isolated --wasm-threads on` with `off`.
  *
  * Serves dist/ (building it first if it is missing, or with --build) on 127.0.0.1 with the same
  * tiny static server the hosting test uses, launches Chromium with the browser tests' flags
@@ -49,7 +50,13 @@ const SPEC = {
     default: ALL_BACKENDS.join(','),
     help: 'comma-separated backends to measure examples/s on ("none" to skip)',
   },
-  isolated: { type: 'boolean', help: 'serve with COOP/COEP (cross-origin isolated: threaded WASM)' },
+  isolated: { type: 'boolean', help: 'serve with COOP/COEP (cross-origin isolated, as WASM threads need)' },
+  'wasm-threads': {
+    type: 'string',
+    choices: ['auto', 'on', 'off'],
+    default: 'auto',
+    help: "WASM's threaded build (needs --isolated): auto lets the page decide (4+ cores)",
+  },
   task: { type: 'string', default: 'permutation', help: 'task id for the per-backend measurement' },
   rounds: { type: 'int', min: 2, max: 100, default: 5, help: 'rounds per backend (median over 2..N)' },
   steps: { type: 'int', min: 1, max: 10_000, default: 10, help: 'training steps per round' },
@@ -82,6 +89,8 @@ interface BackendResult {
   requested: Backend;
   /** What the status element said ("Backend: …"), or null if it never settled. */
   used: string | null;
+  /** How the worker said it runs (e.g. "WASM, 4 threads"), from its backend event. */
+  detail: string | null;
   fellBack: boolean;
   rounds: number;
   /** Median over rounds 2..N of the per-round training rate (examples / training second). */
@@ -117,13 +126,15 @@ async function workerGpuCounts(page: Page): Promise<GpuCounts | null> {
  * Runs in every page before the app: records each round event the training worker sends (the
  * page's layout is free to change; the worker's events are the protocol), and its backend event.
  */
-const INIT_SCRIPT = `(() => {
+const initScript = (wasmThreads: string): string => `(() => {
   window.__benchRounds = [];
   window.__benchBackend = null;
   const Base = window.Worker;
   window.Worker = class extends Base {
-    constructor(...args) {
-      super(...args);
+    constructor(url, options) {
+      // --wasm-threads on|off: the training worker reads it from its name (training.worker.ts).
+      const force = ${JSON.stringify(wasmThreads)} !== 'auto' && options && options.name === 'training';
+      super(url, force ? { ...options, name: 'training wasm-threads=${wasmThreads}' } : options);
       this.addEventListener('message', (e) => {
         const d = e.data;
         if (d && d.type === 'round' && d.metrics) window.__benchRounds.push({ ...d.metrics, at: performance.now() });
@@ -227,17 +238,18 @@ async function measure(
   browser: Browser,
   url: string,
   backend: Backend,
-  opts: { task: string; rounds: number; steps: number; model: string; capMs: number },
+  opts: { task: string; rounds: number; steps: number; model: string; capMs: number; wasmThreads: string },
   log: (s: string) => void,
 ): Promise<BackendResult> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript(INIT_SCRIPT);
+  await context.addInitScript(initScript(opts.wasmThreads));
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const result: BackendResult = {
     requested: backend,
     used: null,
+    detail: null,
     fellBack: false,
     rounds: 0,
     examplesPerSecond: null,
@@ -295,6 +307,11 @@ async function measure(
       () => (window as unknown as { __benchRounds: RoundEvent[] }).__benchRounds,
     );
     result.rounds = rounds.length;
+    result.detail = await page.evaluate(
+      () =>
+        (window as unknown as { __benchBackend: { reason: string | null } | null }).__benchBackend?.reason ??
+        null,
+    );
     let prev = { examples: 0, seconds: 0, at: NaN };
     const wall: number[] = [];
     for (const r of rounds) {
@@ -348,11 +365,11 @@ async function measureTask(
   browser: Browser,
   url: string,
   task: string,
-  opts: { until: number; capMs: number },
+  opts: { until: number; capMs: number; wasmThreads: string },
   log: (s: string) => void,
 ): Promise<TaskResult> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  await context.addInitScript(INIT_SCRIPT);
+  await context.addInitScript(initScript(opts.wasmThreads));
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -484,7 +501,7 @@ async function main(): Promise<void> {
           browser,
           server.url,
           t,
-          { until: args.until, capMs: args['task-cap-seconds'] * 1000 },
+          { until: args.until, capMs: args['task-cap-seconds'] * 1000, wasmThreads: args['wasm-threads'] },
           log,
         ),
       );
@@ -503,6 +520,7 @@ async function main(): Promise<void> {
             steps: args.steps,
             model: args.model,
             capMs: args['cap-seconds'] * 1000,
+            wasmThreads: args['wasm-threads'],
           },
           log,
         ),
@@ -514,6 +532,7 @@ async function main(): Promise<void> {
       chromiumArgs: gpu.args,
       adapter,
       crossOriginIsolated: args.isolated,
+      wasmThreads: args['wasm-threads'],
       settings: { task: args.task, rounds: args.rounds, stepsPerRound: args.steps, model: args.model },
       metric:
         'examplesPerSecond: median over rounds 2..N of (examples added) / (training seconds added), from the worker round events',
@@ -540,7 +559,7 @@ async function main(): Promise<void> {
     const fmt = (x: number | null): string => (x === null ? '—' : String(Math.round(x)));
     const rows = results.map(
       (r) =>
-        `| ${r.requested} | ${r.used ?? '—'}${r.fellBack ? ' (fallback)' : ''} | ${r.rounds} | ${fmt(
+        `| ${r.requested} | ${r.detail ?? r.used ?? '—'}${r.fellBack ? ' (fallback)' : ''} | ${r.rounds} | ${fmt(
           r.examplesPerSecond,
         )} | ${fmt(r.wallExamplesPerSecond)} | ${r.dispatchesPerExample?.toFixed(1) ?? '—'} | ${r.readbacksPerStep?.toFixed(2) ?? '—'} | ${r.submitsPerStep?.toFixed(1) ?? '—'} | ${r.finalModelAccuracy === null ? '—' : (100 * r.finalModelAccuracy).toFixed(1) + '%'} | ${r.error ?? ''} |`,
     );
