@@ -23,10 +23,11 @@ export interface BackendOptions {
   wasmPaths?: string;
   /**
    * Browser: use tfjs's threaded WASM build (it needs the page cross-origin isolated). Unset: only
-   * where tfjs would run two or more threads (4+ cores; it uses half the cores, at most 4): on 2
-   * cores it runs one, and measured no faster than the single-threaded build (README). If the
-   * threaded build fails to start, or takes longer than `startTimeoutMs`, the single-threaded
-   * SIMD build is used instead.
+   * where tfjs would run two or more threads (4+ cores; it uses half the cores, at most 4). On 2
+   * cores it runs one, and measured slower than the single-threaded build in headless Chromium
+   * (`npm run bench:browser -- --isolated`, interleaved runs, median training examples/s: 1,650
+   * single-threaded, 1,340 threaded with tfjs's 1 thread, 1,380 with 2). If the threaded build
+   * fails to start, or takes longer than `startTimeoutMs`, the single-threaded build is used.
    */
   wasmThreads?: boolean;
   /** A backend that has not started after this long counts as failed (default 20 s). */
