@@ -40,8 +40,12 @@ const BASE: TrainingDefaults = {
 };
 
 export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
-  permutation: { ...BASE },
+  // Chains of lookups: the relational variant (src/learn/relational.ts) follows a pointer from
+  // the first step, and its fact layers compose lookups (σ, σ², σ⁴ …), where the attention
+  // model sat on one long plateau per depth (see README, "Learning").
+  permutation: { ...BASE, model: { relational: true, selfLayers: 3, hops: 4, heads: 2 } },
   assignments: { ...BASE },
+
   // The answer is a sum over matching facts: an attention sink lets attention count (measured:
   // X 75% vs 68% after 128k examples, depth 3 70% vs 46%).
   wildcard: { ...BASE, model: { sink: true } },

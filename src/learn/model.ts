@@ -8,6 +8,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchMatmul, dense, denseInput, matmul } from './ops';
+import {
+  encodeRelational,
+  initRelational,
+  relationalFlops,
+  relationalLogits,
+  relationalRepTensors,
+} from './relational';
 
 export interface ModelConfig {
   /** Width of every hidden state. */
@@ -36,6 +43,26 @@ export interface ModelConfig {
    * so weights need not sum to one over the facts (lets the model count matching facts, or find none).
    */
   sink?: boolean;
+  /**
+   * Fact layers take their keys from each fact's own embedding (its address: which names it is
+   * about), not from the mixed state, so "find the fact about the name I now point to" stays
+   * one fixed match at every layer instead of a moving target.
+   */
+  staticKeys?: boolean;
+  /**
+   * Question hops attend over the facts at every fact layer (level 0…selfLayers), keys from the
+   * fact's embedding plus a learned level vector: a hop can pick the fact layer whose composed
+   * lookups it needs (σ, σ², σ⁴ … by the bits of k) instead of only the last one.
+   */
+  levelMemory?: boolean;
+  /** Multiplies every attention's logits (sharper attention at initialisation). */
+  attnScale?: number;
+  /** The relational variant (src/learn/relational.ts): one shared token table, scalar routing. */
+  relational?: boolean;
+  /** Relational variant: registers per fact and per question (default 1). */
+  registers?: number;
+  /** Relational variant: fact layer l uses layer (l mod selfPeriod)'s weights (a repeated step). */
+  selfPeriod?: number;
 }
 
 /** The sizes the model needs from a task's Encoding. */
@@ -86,6 +113,12 @@ export function initWeights(
 ): Record<string, tf.Variable> {
   const { d, ff } = cfg;
   const w: Record<string, tf.Variable> = {};
+  if (cfg.relational) {
+    initRelational(shape, cfg, rng, (name, values, dims) => {
+      w[name] = tf.tidy(() => tf.variable(tf.tensor(values, dims), true));
+    });
+    return w;
+  }
   const mat = (name: string, r: number, c: number, scale = 1) =>
     (w[name] = tf.tidy(() => tf.variable(tf.tensor2d(glorot(rng, r, c, scale), [r, c]), true)));
   const vec = (name: string, n: number) => (w[name] = tf.tidy(() => tf.variable(tf.zeros([n]), true)));
@@ -122,7 +155,10 @@ export function initWeights(
     w.qemb = tf.tidy(() => tf.variable(tf.tensor2d(all, [shape.questionTokens * shape.vocabSize, d]), true));
   } else mat('qemb', shape.questionTokens * shape.vocabSize, d);
   vec('qemb_b', d);
-  for (let j = 0; j < (cfg.shareHops ? 1 : cfg.hops); j++) block(`c${j}`);
+  for (let j = 0; j < (cfg.shareHops ? 1 : cfg.hops); j++) {
+    block(`c${j}`);
+    if (cfg.levelMemory) mat(`c${j}_lvl`, cfg.selfLayers + 1, d);
+  }
   mat('out', d, shape.answerClasses + 1);
   vec('out_b', shape.answerClasses + 1);
   if (cfg.pointer) {
@@ -200,6 +236,8 @@ export interface ContextRep {
   pointerKeysT: tf.Tensor3D | null;
   mask: tf.Tensor4D;
   pointerMask: tf.Tensor3D | null;
+  /** The relational variant's token slots and per-level fact registers. */
+  relational?: { slots: tf.Tensor3D; registers: tf.Tensor3D[] };
 }
 
 export function contextRepTensors(rep: ContextRep): tf.Tensor[] {
@@ -209,36 +247,64 @@ export function contextRepTensors(rep: ContextRep): tf.Tensor[] {
     rep.mask,
     ...(rep.pointerKeysT ? [rep.pointerKeysT] : []),
     ...(rep.pointerMask ? [rep.pointerMask] : []),
+    ...relationalRepTensors(rep),
   ];
 }
 
 export function encodeContexts(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays): ContextRep {
+  if (cfg.relational) return encodeRelational(w, shape, cfg, g);
   const c = g.contexts;
   const f = shape.maxFacts;
   const h = cfg.heads;
-  const scale = 1 / Math.sqrt(cfg.d / h);
+  const scale = (cfg.attnScale ?? 1) / Math.sqrt(cfg.d / h);
   const ln = cfg.layerNorm ?? false;
   const mask = tf.tensor4d(g.factMask, [c, 1, 1, f]);
   const x0 = tf.tensor2d(g.facts, [c * f, shape.factTokens * shape.vocabSize]);
   let x = tf.relu(denseInput(x0, w.femb as tf.Tensor2D, w.femb_b as tf.Tensor1D));
+  const address = x;
+  const levels: tf.Tensor2D[] = [x];
   for (let i = 0; i < cfg.selfLayers; i++) {
     const p = `s${i}`;
     const xn = norm(x, ln);
     const q = splitHeads(tf.mul(matmul(xn, w[`${p}_q`] as tf.Tensor2D), scale), c, f, h);
-    const kT = splitHeadsT(matmul(xn, w[`${p}_k`] as tf.Tensor2D), c, f, h);
+    const kSource = cfg.staticKeys ? norm(address, ln) : xn;
+    const kT = splitHeadsT(matmul(kSource, w[`${p}_k`] as tf.Tensor2D), c, f, h);
     const v = splitHeads(matmul(xn, w[`${p}_v`] as tf.Tensor2D), c, f, h);
     const att = mergeHeads(attend(q, kT, v, mask, c, h, cfg.sink ? w[`${p}_sink`] : undefined), c, f, h);
     x = tf.add(x, matmul(att, w[`${p}_o`] as tf.Tensor2D));
     x = mlp(w, p, x, ln);
+    levels.push(x);
   }
   x = norm(x, ln);
   const hopKeysT: tf.Tensor3D[] = [];
   const hopValues: tf.Tensor3D[] = [];
+  const nl = levels.length;
   for (let j = 0; j < (cfg.shareHops ? 1 : cfg.hops); j++) {
     const p = `c${j}`;
-    hopKeysT.push(splitHeadsT(matmul(x, w[`${p}_k`] as tf.Tensor2D), c, f, h));
-    hopValues.push(splitHeads(matmul(x, w[`${p}_v`] as tf.Tensor2D), c, f, h));
+    if (cfg.levelMemory) {
+      // Memory of F·(L+1) entries: [context, level, fact] order, keys = address + level vector.
+      const keyBase = tf.reshape(matmul(norm(address, ln), w[`${p}_k`] as tf.Tensor2D), [c, 1, f, cfg.d]);
+      const lvl = tf.reshape(w[`${p}_lvl`] as tf.Tensor2D, [1, nl, 1, cfg.d]);
+      const keys = tf.reshape(tf.add(keyBase, lvl), [c * nl * f, cfg.d]) as tf.Tensor2D;
+      const vals = tf.reshape(
+        tf.stack(
+          levels.map((xl, l) =>
+            tf.reshape(matmul(l === nl - 1 ? x : norm(xl, ln), w[`${p}_v`] as tf.Tensor2D), [c, f, cfg.d]),
+          ),
+          1,
+        ),
+        [c * nl * f, cfg.d],
+      ) as tf.Tensor2D;
+      hopKeysT.push(splitHeadsT(keys, c, nl * f, h));
+      hopValues.push(splitHeads(vals, c, nl * f, h));
+    } else {
+      hopKeysT.push(splitHeadsT(matmul(x, w[`${p}_k`] as tf.Tensor2D), c, f, h));
+      hopValues.push(splitHeads(matmul(x, w[`${p}_v`] as tf.Tensor2D), c, f, h));
+    }
   }
+  const hopMask = cfg.levelMemory
+    ? (tf.reshape(tf.tile(tf.reshape(mask, [c, 1, f]), [1, nl, 1]), [c, 1, 1, nl * f]) as tf.Tensor4D)
+    : mask;
   let pointerKeysT: tf.Tensor3D | null = null;
   let pointerMask: tf.Tensor3D | null = null;
   if (cfg.pointer) {
@@ -248,7 +314,7 @@ export function encodeContexts(w: Weights, shape: ModelShape, cfg: ModelConfig, 
     ) as tf.Tensor3D;
     pointerMask = tf.tensor3d(g.pointerMask, [c, 1, f]);
   }
-  return { contexts: c, hopKeysT, hopValues, pointerKeysT, mask, pointerMask };
+  return { contexts: c, hopKeysT, hopValues, pointerKeysT, mask: hopMask, pointerMask };
 }
 
 /** Logits [C·Q, outputWidth] for the grid's questions against already encoded contexts. */
@@ -259,10 +325,11 @@ export function answerLogits(
   rep: ContextRep,
   g: GridArrays,
 ): tf.Tensor2D {
+  if (cfg.relational) return relationalLogits(w, shape, cfg, rep, g);
   const c = g.contexts;
   const qn = g.perContext;
   const h = cfg.heads;
-  const scale = 1 / Math.sqrt(cfg.d / h);
+  const scale = (cfg.attnScale ?? 1) / Math.sqrt(cfg.d / h);
   const ln = cfg.layerNorm ?? false;
   const u0 = tf.tensor2d(g.questions, [c * qn, shape.questionTokens * shape.vocabSize]);
   let u = tf.relu(denseInput(u0, w.qemb as tf.Tensor2D, w.qemb_b as tf.Tensor1D));
@@ -312,6 +379,7 @@ export function forwardFlops(
   shape: ModelShape,
   cfg: ModelConfig,
 ): { perContext: number; perQuestion: number } {
+  if (cfg.relational) return relationalFlops(shape, cfg);
   const { d, ff } = cfg;
   const f = shape.maxFacts;
   const block = 4 * d * d + 2 * d * ff;
