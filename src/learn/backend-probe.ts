@@ -175,19 +175,32 @@ export function usableProbe(
   return !!cached && cached.key === key && backends.includes(cached.backend);
 }
 
-/** Browser: the device in words (WebGPU adapter, WebGL renderer, cores, isolation); best effort. */
-export async function describeDevice(): Promise<string> {
+/** A software GPU (SwiftShader, llvmpipe, lavapipe, Microsoft Basic Render): never faster than WASM. */
+export function isSoftwareGpu(description: string): boolean {
+  return /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i.test(description);
+}
+
+export interface DeviceDescription {
+  /** The device in words (WebGPU adapter, WebGL renderer, cores, isolation), for the cache key. */
+  text: string;
+  /** GPU backends whose adapter or renderer is a software one. */
+  software: BackendName[];
+}
+
+/** Browser: what this device offers; best effort (in Node: no GPU). */
+export async function describeDevice(): Promise<DeviceDescription> {
   const parts: string[] = [];
+  const software: BackendName[] = [];
   const nav = (globalThis as { navigator?: Navigator }).navigator;
   try {
     const gpu = (nav as unknown as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-    const adapter = (await gpu?.requestAdapter()) as { info?: Record<string, string> } | null | undefined;
+    const adapter = (await gpu?.requestAdapter()) as
+      { info?: Record<string, string | boolean>; isFallbackAdapter?: boolean } | null | undefined;
     const i = adapter?.info;
-    parts.push(
-      i
-        ? `webgpu ${[i.vendor, i.architecture, i.device, i.description].filter(Boolean).join('/')}`
-        : 'no webgpu',
-    );
+    const text = i ? [i.vendor, i.architecture, i.device, i.description].filter(Boolean).join('/') : '';
+    parts.push(i ? `webgpu ${text}` : 'no webgpu');
+    if (adapter && (isSoftwareGpu(text) || adapter.isFallbackAdapter || i?.isFallbackAdapter === true))
+      software.push('webgpu');
   } catch {
     parts.push('no webgpu');
   }
@@ -195,9 +208,9 @@ export async function describeDevice(): Promise<string> {
     const Canvas = (globalThis as { OffscreenCanvas?: typeof OffscreenCanvas }).OffscreenCanvas;
     const gl = Canvas ? (new Canvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null) : null;
     const ext = gl?.getExtension('WEBGL_debug_renderer_info');
-    parts.push(
-      gl ? `webgl ${String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER))}` : 'no webgl',
-    );
+    const renderer = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : '';
+    parts.push(gl ? `webgl ${renderer}` : 'no webgl');
+    if (gl && isSoftwareGpu(renderer)) software.push('webgl');
     gl?.getExtension('WEBGL_lose_context')?.loseContext();
   } catch {
     parts.push('no webgl');
@@ -206,7 +219,7 @@ export async function describeDevice(): Promise<string> {
   parts.push(
     (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? 'isolated' : 'not isolated',
   );
-  return parts.join('; ');
+  return { text: parts.join('; '), software };
 }
 
 export interface MeasureOptions {
@@ -301,13 +314,15 @@ export async function chooseBackendByProbe(
   preference: BackendName[],
   config: SessionConfig,
   cached?: BackendProbe,
-  options: { measure?: ProbeMeasure; backendOptions?: BackendOptions } = {},
+  options: {
+    measure?: ProbeMeasure;
+    backendOptions?: BackendOptions;
+    /** Tests: measure software GPUs too (slow to start, never the fastest). */
+    measureSoftwareGpus?: boolean;
+  } = {},
 ): Promise<ProbedChoice> {
-  const key = probeCacheKey({
-    tfjsVersion: tf.version.tfjs,
-    device: await describeDevice(),
-    backends: preference,
-  });
+  const device = await describeDevice();
+  const key = probeCacheKey({ tfjsVersion: tf.version.tfjs, device: device.text, backends: preference });
   const startFirst = async (first: BackendName | undefined): Promise<BackendChoice> =>
     chooseBackend(
       first ? [first, ...preference.filter((b) => b !== first)] : preference,
@@ -321,7 +336,23 @@ export async function chooseBackendByProbe(
         : `${LABEL[cached.backend]} was fastest here before but did not start`;
     return { ...choice, reason };
   }
-  const outcome = summarizeProbe(preference, await (options.measure ?? measureHere)(preference, config));
+  // A software GPU is not measured: never faster than WASM, and the shader compiles a probe starts
+  // there keep the CPU (and the GPU process) busy long after the probe has given up on them.
+  const software = options.measureSoftwareGpus ? [] : preference.filter((b) => device.software.includes(b));
+  const toMeasure = preference.filter((b) => !software.includes(b));
+  const skipped = software.map((backend) => ({ backend, skipped: 'not measured: a software GPU' }));
+  const contenders = toMeasure.filter((b) => b !== 'cpu');
+  if (contenders.length === 1) {
+    // One backend worth running (CPU is never faster than WASM): nothing to measure.
+    const only = contenders[0]!;
+    const choice = await startFirst(only);
+    const others = skipped.length > 0 ? ` (${software.map((b) => LABEL[b]).join(', ')}: a software GPU)` : '';
+    const reason = `${LABEL[only]}: the only backend worth running here${others}`;
+    if (choice.backend !== only) return { ...choice, reason: `${LABEL[only]} did not start` };
+    return { ...choice, reason, probe: { key, backend: only, reason, examplesPerSecond: {} } };
+  }
+  const measured = toMeasure.length > 0 ? await (options.measure ?? measureHere)(toMeasure, config) : [];
+  const outcome = summarizeProbe(preference, [...measured, ...skipped]);
   // Free what an in-thread probe started (GPU devices, contexts, wasm threads) except the winner.
   for (const e of outcome.entries) if (e.backend !== outcome.best) resetBackend(e.backend);
   const choice = await startFirst(outcome.best);

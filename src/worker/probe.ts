@@ -50,15 +50,16 @@ export function serveProbe(scope: DedicatedWorkerGlobalScope): void {
 
 /**
  * From the training worker: runs the probe in a copy of this worker and returns what it measured
- * within `hardLimitMs` (start-up included); a backend not finished by then is left out.
+ * within `hardLimitMs` (start-up included, default 4.5 s; about 2 s of it measuring); a backend
+ * not finished by then is left out.
  */
 export function probeInWorker(
   candidates: BackendName[],
   config: SessionConfig,
   options: { budgetMs?: number; hardLimitMs?: number } = {},
 ): Promise<ProbeEntry[]> {
-  const budgetMs = options.budgetMs ?? 3000;
-  const hardLimitMs = options.hardLimitMs ?? 5000;
+  const budgetMs = options.budgetMs ?? 2000;
+  const hardLimitMs = options.hardLimitMs ?? 4500;
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {

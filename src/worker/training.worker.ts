@@ -243,7 +243,8 @@ async function stopRun(reason: 'paused' | 'reset'): Promise<void> {
 
 /**
  * Tests and benchmarks force WASM threads on or off by naming the worker "…wasm-threads=on|off"
- * (unset: backend.ts decides by the cores and isolation).
+ * (unset: backend.ts decides by the cores and isolation), and "…probe=all" makes the auto probe
+ * measure software GPUs too.
  */
 const backendOptions: BackendOptions = {
   wasmThreads: /wasm-threads=on/.test(scope.name)
@@ -272,6 +273,7 @@ async function startBackend(
       const choice = await chooseBackendByProbe(backends, trainConfig, auto.cached ?? probed, {
         measure: (candidates, cfg) => probeInWorker(candidates, cfg),
         backendOptions,
+        measureSoftwareGpus: /probe=all/.test(scope.name),
       });
       if (choice.probe) probed = choice.probe;
       return {

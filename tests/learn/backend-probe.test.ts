@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackendName } from '../../src/learn/backend';
 import {
   chooseBackendByProbe,
+  isSoftwareGpu,
   measureTraining,
   probeBackends,
   probeCacheKey,
@@ -131,6 +132,21 @@ describe('probeBackends (pure, fake backends)', () => {
   });
 });
 
+describe('software GPUs', () => {
+  it('are recognised from the adapter or renderer text', () => {
+    expect(isSoftwareGpu('google/swiftshader')).toBe(true);
+    expect(
+      isSoftwareGpu(
+        'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)',
+      ),
+    ).toBe(true);
+    expect(isSoftwareGpu('llvmpipe (LLVM 15.0.6, 256 bits)')).toBe(true);
+    expect(isSoftwareGpu('ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11)')).toBe(true);
+    expect(isSoftwareGpu('nvidia/hopper')).toBe(false);
+    expect(isSoftwareGpu('ANGLE (NVIDIA, Vulkan 1.3.277 (NVIDIA H200 (0x00002335)), NVIDIA)')).toBe(false);
+  });
+});
+
 describe('the probe cache key', () => {
   it('changes with the tfjs version, the device and the backends, not with their order', () => {
     const base = {
@@ -207,41 +223,52 @@ describe('measureTraining (real steps on Node backends)', () => {
 
 describe('chooseBackendByProbe (injected measurements, real backend start)', () => {
   const config = { task: 'permutation', preset: 'workshop', seed: 1, modelSize: 'small' } as const;
+  const refuse = () => Promise.reject(new Error('must not measure'));
 
   it('starts the measured winner, hands the page a probe to keep, and trusts it next time', async () => {
     const measure = async () => [
-      { backend: 'cpu' as const, examplesPerSecond: 50 },
+      { backend: 'webgl' as const, examplesPerSecond: 50 },
       { backend: 'wasm' as const, examplesPerSecond: 500 },
     ];
-    const first = await chooseBackendByProbe(['wasm', 'cpu'], config, undefined, { measure });
+    const first = await chooseBackendByProbe(['webgl', 'wasm', 'cpu'], config, undefined, { measure });
     expect(first.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(first.reason).toBe('WASM: 10.0x faster than CPU here');
-    expect(first.probe).toMatchObject({ backend: 'wasm', examplesPerSecond: { wasm: 500, cpu: 50 } });
-    expect(first.probe?.key).toMatch(/^tfjs \d+\.\d+\.\d+ \| .* \| cpu,wasm$/);
+    expect(first.reason).toBe('WASM: 10.0x faster than WebGL here');
+    expect(first.probe).toMatchObject({ backend: 'wasm', examplesPerSecond: { wasm: 500, webgl: 50 } });
+    expect(first.probe?.key).toMatch(/^tfjs \d+\.\d+\.\d+ \| .* \| cpu,wasm,webgl$/);
 
-    const again = await chooseBackendByProbe(['wasm', 'cpu'], config, first.probe, {
-      measure: () => Promise.reject(new Error('must not measure again')),
+    const again = await chooseBackendByProbe(['webgl', 'wasm', 'cpu'], config, first.probe, {
+      measure: refuse,
     });
     expect(again.backend).toBe('wasm');
-    expect(again.reason).toBe('WASM: 10.0x faster than CPU here (measured earlier in this browser)');
+    expect(again.reason).toBe('WASM: 10.0x faster than WebGL here (measured earlier in this browser)');
     expect(again.probe).toBeUndefined();
   });
 
-  it('a forced-faster backend wins over the default order; no measurement keeps the default order', async () => {
-    const cpuFaster = await chooseBackendByProbe(['wasm', 'cpu'], config, undefined, {
+  it('a winner that does not start again falls back in order; no measurement keeps the default order', async () => {
+    // WebGL "measured" faster, but Node has no WebGL: the next in the order starts.
+    const gone = await chooseBackendByProbe(['webgl', 'wasm', 'cpu'], config, undefined, {
       measure: async () => [
+        { backend: 'webgl', examplesPerSecond: 900 },
         { backend: 'wasm', skipped: 'failed: lost mid-probe' },
-        { backend: 'cpu', examplesPerSecond: 10 },
       ],
     });
-    expect(cpuFaster.backend).toBe('cpu');
-    expect(tf.getBackend()).toBe('cpu');
-    expect(cpuFaster.reason).toBe('CPU: the only backend measured here (WASM: failed: lost mid-probe)');
+    expect(gone.backend).toBe('wasm');
+    expect(gone.reason).toBe('WebGL was fastest in the probe but did not start again');
+    expect(gone.probe).toBeUndefined();
 
-    const none = await chooseBackendByProbe(['wasm', 'cpu'], config, undefined, { measure: async () => [] });
+    const none = await chooseBackendByProbe(['webgl', 'wasm', 'cpu'], config, undefined, {
+      measure: async () => [],
+    });
     expect(none.backend).toBe('wasm');
     expect(none.probe).toBeUndefined();
     expect(none.reason).toMatch(/^No backend could be measured .*; using the default order$/);
+  });
+
+  it('with one backend worth running, nothing is measured', async () => {
+    const only = await chooseBackendByProbe(['wasm', 'cpu'], config, undefined, { measure: refuse });
+    expect(only.backend).toBe('wasm');
+    expect(only.reason).toBe('WASM: the only backend worth running here');
+    expect(only.probe).toMatchObject({ backend: 'wasm', examplesPerSecond: {} });
   });
 });
