@@ -10,6 +10,7 @@ import {
   backendPreference,
   type SessionSnapshot,
   type BackendAttempt,
+  type BackendReport,
   type BackendName,
   type TrainConfig,
   type TrainingState,
@@ -18,6 +19,7 @@ import {
 import { narrateRound } from './narrate';
 import { configKeyOf } from '../core/run-format';
 import type { BackendChoice } from './url-state';
+import { loadProbe, saveProbe } from './probe-store';
 
 export interface TrainerError {
   message: string;
@@ -27,6 +29,8 @@ export interface TrainerError {
 export class Trainer {
   backend: BackendName | undefined = $state();
   attempts: BackendAttempt[] = $state([]);
+  /** Why the worker runs on this backend ("WebGPU: 6.1x faster than WASM here"), when it says. */
+  backendReason: string | undefined = $state();
   /** Set when the asked-for backend could not be used (or a backend was lost). */
   fallbackNotice: string | undefined = $state();
   ready = $state(false);
@@ -55,8 +59,7 @@ export class Trainer {
   private onEvent(e: WorkerEvent): void {
     switch (e.type) {
       case 'backend':
-        this.backend = e.backend;
-        this.attempts = e.attempts;
+        this.showBackend(e);
         break;
       case 'progress':
       case 'running':
@@ -82,6 +85,14 @@ export class Trainer {
         this.error = { message: e.message, fatal: e.fatal };
         break;
     }
+  }
+
+  /** The backend event and the configure reply both report the backend; a fresh probe is kept. */
+  private showBackend(r: BackendReport): void {
+    this.backend = r.backend;
+    this.attempts = r.attempts;
+    this.backendReason = r.reason;
+    if (r.probe) saveProbe(r.probe);
   }
 
   private apply(s: TrainingState): void {
@@ -112,6 +123,7 @@ export class Trainer {
     this.config = config;
     if (backendChanged && this.backend !== undefined) {
       this.lost = [];
+      this.backendReason = undefined;
       this.client.restart();
     }
     return this.doConfigure();
@@ -127,12 +139,19 @@ export class Trainer {
     this.round = 0;
     this.stepInRound = 0;
     const backends = backendPreference(this.asked, this.lost);
+    // "auto" measures the backends once per browser; the kept result lets the worker skip that.
+    const cached = this.asked === 'auto' ? loadProbe() : undefined;
+    const auto = this.asked === 'auto' ? (cached ? { cached } : {}) : undefined;
     const p = this.client
-      .request<'configure'>({ type: 'configure', config: $state.snapshot(config) as TrainConfig, backends })
+      .request<'configure'>({
+        type: 'configure',
+        config: $state.snapshot(config) as TrainConfig,
+        backends,
+        ...(auto ? { auto } : {}),
+      })
       .then((r) => {
         if (this.config !== config) return;
-        this.backend = r.backend;
-        this.attempts = r.attempts;
+        this.showBackend(r);
         this.apply(r);
         const failed = r.attempts.filter((a) => !a.ok);
         const wanted = this.asked === 'auto' ? this.lost[0] : this.asked;
