@@ -27,7 +27,8 @@ const tableRows = accuracyRows;
 
 describe('the app', () => {
   test('runs on WebGPU; "Step round" adds a table row and updates the tree', async () => {
-    const { page, errors, close } = await app.open('?steps=2&model=small');
+    // Forced: "auto" measures, and does not pick SwiftShader's software WebGPU.
+    const { page, errors, close } = await app.open('?backend=webgpu&steps=2&model=small');
     await waitReady(page, 'webgpu');
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
     const tree = page.getByRole('tree', { name: 'Decomposition tree' });
@@ -139,7 +140,8 @@ describe('the app', () => {
     expect(await page.getByLabel('Task', { exact: true }).inputValue()).toBe('wildcard');
     expect(await page.getByLabel('Seed').inputValue()).toBe('1');
     expect(await page.locator('img').count()).toBe(0);
-    await waitReady(page, 'webgpu');
+    // "auto" (the default) does not measure software GPUs (SwiftShader here): WASM.
+    await waitReady(page, 'wasm');
     // The URL is rewritten to the defaults.
     expect(new URL(page.url()).search).toBe('');
     await screenshot(page, 'app-bad-url');
@@ -184,7 +186,7 @@ describe('the app', () => {
 
 describe('recovery and options', () => {
   test('a lost GPU device stops training with a Restart action; restarting falls back and says so', async () => {
-    const { page, close } = await app.open('?steps=2&model=small');
+    const { page, close } = await app.open('?backend=webgpu&steps=2&model=small');
     await waitReady(page, 'webgpu');
     const worker = page.workers().find((w) => w.url().includes('training'));
     expect(worker, 'the training worker is running').toBeDefined();
