@@ -14,6 +14,7 @@ import {
   relationalFlops,
   relationalLogits,
   relationalRepTensors,
+  type HopMemory,
 } from './relational';
 
 export interface ModelConfig {
@@ -237,7 +238,7 @@ export interface ContextRep {
   mask: tf.Tensor4D;
   pointerMask: tf.Tensor3D | null;
   /** The relational variant's token slots and per-level fact registers. */
-  relational?: { slots: tf.Tensor3D; registers: tf.Tensor3D[] };
+  relational?: { slots: tf.Tensor3D; registers: tf.Tensor3D[]; memory?: HopMemory };
 }
 
 export function contextRepTensors(rep: ContextRep): tf.Tensor[] {

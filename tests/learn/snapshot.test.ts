@@ -50,7 +50,7 @@ describe('TrainingSession snapshot / restore', () => {
     // Repeated restores do not leak.
     for (let i = 0; i < 3; i++) (await TrainingSession.restore(copy)).dispose();
     expect(tf.memory().numTensors).toBe(before);
-  });
+  }, 60_000);
 
   it('refuses weights that do not fit the model, leaving no tensors behind', async () => {
     await useWasm();

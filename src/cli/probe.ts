@@ -1,0 +1,109 @@
+/**
+ * `npm run probe`: how fast a model shape can learn a task at all. Supervised (true answers, no
+ * amplification, no curriculum), so it separates "the model cannot compose this" from "the loop
+ * is slow": it prints held-out accuracy by depth every few steps and, at the end, the examples at
+ * which each depth first reached the target. The figures in README's "Learning" come from it.
+ */
+import { createRng } from '../core/rng';
+import { ParamsError, PRESET_NAMES, resolveParams, TASK_IDS, type PresetName } from '../core/task';
+import { getTask } from '../core/tasks';
+import { sampleItems } from '../learn/amplify';
+import { chooseBackend, type BackendName } from '../learn/backend';
+import { MODEL_CONFIGS, MODEL_SIZES, TASK_DEFAULTS, type ModelSize } from '../learn/defaults';
+import { makeHeldOut, score } from '../learn/evaluate';
+import { Learner } from '../learn/learner';
+import type { ModelConfig } from '../learn/model';
+import { ArgsError, parseArgs, runCli, usage } from './args';
+import { watchStopSignals, yieldToEvents } from './signals';
+
+const FLAGS = {
+  task: { type: 'string', help: 'which task', choices: TASK_IDS },
+  preset: { type: 'string', choices: PRESET_NAMES, default: 'workshop' },
+  seed: { type: 'int', min: 0, default: 1 },
+  steps: { type: 'int', min: 1, max: 100_000, default: 2000, help: 'training steps at most' },
+  'batch-size': { type: 'int', min: 4, max: 4096, default: 128 },
+  'learning-rate': { type: 'number', min: 0, default: 2e-3 },
+  'model-size': { type: 'string', choices: MODEL_SIZES, default: 'medium' },
+  model: { type: 'string', help: "JSON overrides of the model shape (default: the task's own)" },
+  'attention-model': { type: 'boolean', help: "ignore the task's own model overrides" },
+  'max-depth': { type: 'int', min: 1, help: 'train on depths 1…D only (default: all)' },
+  target: { type: 'number', min: 0, max: 1, default: 0.95 },
+  every: { type: 'int', min: 1, default: 50, help: 'evaluate every N steps' },
+  backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm' },
+  help: { type: 'boolean' },
+} as const;
+
+runCli(async () => {
+  const flags = parseArgs(process.argv.slice(2), FLAGS);
+  if (flags.help) {
+    process.stdout.write(`${usage('npm run probe --', FLAGS)}\n`);
+    return;
+  }
+  if (!flags.task) throw new ArgsError(`--task is required: one of ${TASK_IDS.join(', ')}`);
+  const task = getTask(flags.task);
+  if (!task) throw new ArgsError(`--task ${flags.task} is not available in this build`);
+  let params;
+  try {
+    params = resolveParams(task, flags.preset as PresetName);
+  } catch (error) {
+    if (error instanceof ParamsError) throw new ArgsError(error.message);
+    throw error;
+  }
+  let overrides: Partial<ModelConfig> = {};
+  if (flags.model !== undefined) {
+    try {
+      overrides = JSON.parse(flags.model) as Partial<ModelConfig>;
+    } catch {
+      throw new ArgsError(`--model must be a JSON object, got ${flags.model}`);
+    }
+    if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))
+      throw new ArgsError(`--model must be a JSON object, got ${flags.model}`);
+  }
+  const stop = watchStopSignals();
+  await chooseBackend([flags.backend as BackendName]);
+  const own = flags['attention-model'] ? {} : (TASK_DEFAULTS[task.id]?.model ?? {});
+  const cfg: ModelConfig = { ...MODEL_CONFIGS[flags['model-size'] as ModelSize], ...own, ...overrides };
+  const root = createRng(flags.seed);
+  const init = root.fork('init');
+  const learner = new Learner(task.encoding(params), cfg, () => init.next(), flags['learning-rate']);
+  const rng = root.fork('probe');
+  const heldOut = makeHeldOut(task, params, flags.seed, 400);
+  const items = heldOut.map((h) => ({ ctx: h.ctx, question: h.question }));
+  const maxDepth = Math.min(flags['max-depth'] ?? task.maxDepth(params), task.maxDepth(params));
+  const perContext = 4;
+  const contexts = Math.max(1, Math.round(flags['batch-size'] / perContext));
+  const reached: Record<string, number> = {};
+  const t0 = Date.now();
+  let examples = 0;
+  process.stdout.write(
+    `${task.id}, seed ${flags.seed}, ${learner.parameters} parameters, model ${JSON.stringify(cfg)}\n`,
+  );
+  try {
+    for (let step = 1; step <= flags.steps && !stop.signal; step++) {
+      const batch = sampleItems(task, rng, params, contexts, perContext, () => 1 + rng.int(maxDepth));
+      await learner.trainStep(
+        batch,
+        batch.map((it) => task.solve(it.ctx, it.question)),
+        false,
+      );
+      examples += batch.length;
+      await yieldToEvents();
+      if (step % flags.every !== 0) continue;
+      const s = score(heldOut, await learner.answer(items));
+      for (const [d, a] of Object.entries(s.byDepth))
+        if (a >= flags.target && !(d in reached)) reached[d] = examples;
+      const byDepth = Object.entries(s.byDepth)
+        .map(([d, a]) => `d${d} ${(100 * a).toFixed(0)}`)
+        .join(' ');
+      process.stdout.write(
+        `step ${step}  examples ${examples}  ${((Date.now() - t0) / 1000).toFixed(0)} s  all ${(100 * s.overall).toFixed(1)}%  ${byDepth}\n`,
+      );
+      if (Object.keys(reached).length >= task.maxDepth(params)) break;
+    }
+  } finally {
+    learner.dispose();
+  }
+  process.stdout.write(
+    `examples to ${flags.target} by depth: ${JSON.stringify(reached)}${stop.signal ? ` (stopped by ${stop.signal})` : ''}\n`,
+  );
+});

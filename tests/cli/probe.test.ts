@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function probe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/probe.ts', ...args], {
+      cwd: process.cwd(),
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('probe CLI', () => {
+  it('rejects bad flags with one line on stderr and nothing on stdout', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--task', 'nope'], /--task must be one of permutation/],
+      [['--task', 'permutation', '--model', '[1]'], /--model must be a JSON object/],
+      [['--task', 'permutation', '--steps', '0'], /--steps must be an integer from 1 to 100000/],
+      [['--steps', '3'], /--task is required/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => probe(args)));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]![0].join(' ')).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(cases[i]![1]);
+    });
+  }, 60_000);
+
+  it('trains the task’s own model on true answers and reports accuracy by depth', async () => {
+    const r = await probe(['--task', 'permutation', '--steps', '4', '--every', '2', '--batch-size', '16']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/"relational":true/);
+    const rows = lines.filter((l) => l.startsWith('step '));
+    expect(rows.map((l) => l.split(/\s+/)[1])).toEqual(['2', '4']);
+    expect(rows[1]).toMatch(/examples 64 .* d1 \d+ d2 \d+ d3 \d+/);
+    expect(lines.at(-1)).toMatch(/^examples to 0.95 by depth: \{.*\}$/);
+  }, 60_000);
+});
