@@ -1,7 +1,7 @@
 import { generateDataset } from '../core/dataset';
-import { ParamsError, PRESET_NAMES, resolveParams, TASK_IDS, type PresetName } from '../core/task';
-import { getTask } from '../core/tasks';
-import { ArgsError, parseArgs, runCli, usage } from './args';
+import { PRESET_NAMES, TASK_IDS, type PresetName } from '../core/task';
+import { parseArgs, runCli, usage } from './args';
+import { taskFromFlags } from './task-flags';
 import { watchStopSignals, yieldToEvents } from './signals';
 
 const FLAGS = {
@@ -19,16 +19,7 @@ runCli(async () => {
     process.stdout.write(`${usage('npm run dataset --', FLAGS)}\n`);
     return;
   }
-  if (!flags.task) throw new ArgsError(`--task is required: one of ${TASK_IDS.join(', ')}`);
-  const task = getTask(flags.task);
-  if (!task) throw new ArgsError(`--task ${flags.task} is not available in this build`);
-  let params;
-  try {
-    params = resolveParams(task, flags.preset as PresetName, flags.size);
-  } catch (error) {
-    if (error instanceof ParamsError) throw new ArgsError(error.message.replace(/^size/, '--size'));
-    throw error;
-  }
+  const { task, params } = taskFromFlags(flags);
   // Everything is validated before the first line is written, so a bad flag prints nothing on stdout.
   const preset = flags.preset as PresetName;
   // SIGTERM / SIGINT: stop after the current chunk; every line written is whole.

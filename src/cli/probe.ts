@@ -5,8 +5,7 @@
  * which each depth first reached the target. The figures in README's "Learning" come from it.
  */
 import { createRng } from '../core/rng';
-import { ParamsError, PRESET_NAMES, resolveParams, TASK_IDS, type PresetName } from '../core/task';
-import { getTask } from '../core/tasks';
+import { PRESET_NAMES, TASK_IDS } from '../core/task';
 import { sampleItems } from '../learn/amplify';
 import { chooseBackend, type BackendName } from '../learn/backend';
 import { MODEL_CONFIGS, MODEL_SIZES, TASK_DEFAULTS, type ModelSize } from '../learn/defaults';
@@ -14,6 +13,7 @@ import { makeHeldOut, score } from '../learn/evaluate';
 import { Learner } from '../learn/learner';
 import type { ModelConfig } from '../learn/model';
 import { ArgsError, parseArgs, runCli, usage } from './args';
+import { taskFromFlags } from './task-flags';
 import { watchStopSignals, yieldToEvents } from './signals';
 
 const FLAGS = {
@@ -39,16 +39,7 @@ runCli(async () => {
     process.stdout.write(`${usage('npm run probe --', FLAGS)}\n`);
     return;
   }
-  if (!flags.task) throw new ArgsError(`--task is required: one of ${TASK_IDS.join(', ')}`);
-  const task = getTask(flags.task);
-  if (!task) throw new ArgsError(`--task ${flags.task} is not available in this build`);
-  let params;
-  try {
-    params = resolveParams(task, flags.preset as PresetName);
-  } catch (error) {
-    if (error instanceof ParamsError) throw new ArgsError(error.message);
-    throw error;
-  }
+  const { task, params } = taskFromFlags(flags);
   let overrides: Partial<ModelConfig> = {};
   if (flags.model !== undefined) {
     try {

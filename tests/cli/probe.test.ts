@@ -1,18 +1,7 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runScript } from './spawn-cli';
 
-function probe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/probe.ts', ...args], {
-      cwd: process.cwd(),
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const probe = (args: string[]) => runScript('src/cli/probe.ts', args);
 
 describe('probe CLI', () => {
   it('rejects bad flags with one line on stderr and nothing on stdout', async () => {
