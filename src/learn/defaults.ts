@@ -43,7 +43,14 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
   // Chains of lookups: the relational variant (src/learn/relational.ts) follows a pointer from
   // the first step, and its fact layers compose lookups (σ, σ², σ⁴ …), where the attention
   // model sat on one long plateau per depth (see README, "Learning").
-  permutation: { ...BASE, model: { relational: true, selfLayers: 3, hops: 4, heads: 2 } },
+  // No depth curriculum: every depth from the first step (Amp(X)'s targets at a depth become
+  // right as X learns the one below, so competence still climbs depth by depth), and the fact
+  // layers build σ⁴, σ⁸ while σ² is learned (measured, seed 1: 95% at 134k examples vs 179k).
+  permutation: {
+    ...BASE,
+    curriculum: false,
+    model: { relational: true, selfLayers: 3, hops: 4, heads: 2 },
+  },
   assignments: { ...BASE },
 
   // The answer is a sum over matching facts: an attention sink lets attention count (measured:

@@ -3,13 +3,14 @@
  * shared table, so a name is the same vector wherever it appears, and attention matches names
  * directly (query·key in that space) instead of through learned d×d maps. What is learned is
  * routing: small tables of scalars saying which slots of a fact or question form a query, a key
- * or a value, and how a register is updated. Following a pointer ("the fact whose first slot is
- * the name I hold") is then available at initialisation, and what remains to learn is which
- * slots to read, a few dozen numbers, instead of aligning random embeddings (the long plateau).
+ * or a value, and how a register is updated. Finding "the fact whose first slot is the name I
+ * hold" is then a dot product between the same name's vector from the first step, and what
+ * remains to learn is which slots to read, a few dozen numbers, instead of aligning separately
+ * embedded names by gradient descent (the attention model's long plateau per depth).
  *
  * Facts: each fact i keeps a register R_i (a vector in name space). Layer l lets every fact
  * attend to the facts once (heads, scalar routing) and updates R; with the register as query and
- * a fact's first slot as key this is pointer doubling: layer l holds σ^(2^l). Questions: a
+ * a fact's first slot as key this is pointer doubling: layer l can hold σ^(2^l). Questions: a
  * register r starts from the question's slots; each hop attends over the facts at every layer
  * (level) at once, with a per-level bias read from the question's tokens (so k's bits can pick
  * σ, σ², σ⁴ …) and a "stay" entry; the answer is read by the usual class head and pointer head.
