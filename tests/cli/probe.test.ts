@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScript } from './spawn-cli';
+import { expectRejected, runScript } from './spawn-cli';
 
 const probe = (args: string[]) => runScript('src/cli/probe.ts', args);
 
@@ -11,13 +11,7 @@ describe('probe CLI', () => {
       [['--task', 'permutation', '--steps', '0'], /--steps must be an integer from 1 to 100000/],
       [['--steps', '3'], /--task is required/],
     ];
-    const results = await Promise.all(cases.map(([args]) => probe(args)));
-    results.forEach((r, i) => {
-      expect(r.code, cases[i]![0].join(' ')).not.toBe(0);
-      expect(r.stdout).toBe('');
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(cases[i]![1]);
-    });
+    await expectRejected('src/cli/probe.ts', cases);
   }, 60_000);
 
   it('trains the task’s own model on true answers and reports accuracy by depth', async () => {

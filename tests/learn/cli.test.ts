@@ -3,9 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScript } from '../cli/spawn-cli';
-
-const run = (args: string[]) => runScript('src/cli/experiment.ts', args);
+import { expectRejected } from '../cli/spawn-cli';
 
 const cases: [string[], RegExp][] = [
   [['--task', 'nope'], /--task must be one of permutation/],
@@ -23,13 +21,7 @@ const cases: [string[], RegExp][] = [
 
 describe('experiment CLI flags', () => {
   it('rejects bad flags with one line on stderr, nothing on stdout, non-zero exit', async () => {
-    const results = await Promise.all(cases.map(([args]) => run(args)));
-    results.forEach((r, i) => {
-      expect(r.code, cases[i]![0].join(' ')).not.toBe(0);
-      expect(r.stdout).toBe('');
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(cases[i]![1]);
-    });
+    await expectRejected('src/cli/experiment.ts', cases);
   }, 60_000);
 });
 
