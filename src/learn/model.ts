@@ -44,18 +44,6 @@ export interface ModelConfig {
    * so weights need not sum to one over the facts (lets the model count matching facts, or find none).
    */
   sink?: boolean;
-  /**
-   * Fact layers take their keys from each fact's own embedding (its address: which names it is
-   * about), not from the mixed state, so "find the fact about the name I now point to" stays
-   * one fixed match at every layer instead of a moving target.
-   */
-  staticKeys?: boolean;
-  /**
-   * Question hops attend over the facts at every fact layer (level 0…selfLayers), keys from the
-   * fact's embedding plus a learned level vector: a hop can pick the fact layer whose composed
-   * lookups it needs (σ, σ², σ⁴ … by the bits of k) instead of only the last one.
-   */
-  levelMemory?: boolean;
   /** Multiplies every attention's logits (sharper attention at initialisation). */
   attnScale?: number;
   /** The relational variant (src/learn/relational.ts): one shared token table, scalar routing. */
@@ -156,10 +144,7 @@ export function initWeights(
     w.qemb = tf.tidy(() => tf.variable(tf.tensor2d(all, [shape.questionTokens * shape.vocabSize, d]), true));
   } else mat('qemb', shape.questionTokens * shape.vocabSize, d);
   vec('qemb_b', d);
-  for (let j = 0; j < (cfg.shareHops ? 1 : cfg.hops); j++) {
-    block(`c${j}`);
-    if (cfg.levelMemory) mat(`c${j}_lvl`, cfg.selfLayers + 1, d);
-  }
+  for (let j = 0; j < (cfg.shareHops ? 1 : cfg.hops); j++) block(`c${j}`);
   mat('out', d, shape.answerClasses + 1);
   vec('out_b', shape.answerClasses + 1);
   if (cfg.pointer) {
@@ -262,50 +247,24 @@ export function encodeContexts(w: Weights, shape: ModelShape, cfg: ModelConfig, 
   const mask = tf.tensor4d(g.factMask, [c, 1, 1, f]);
   const x0 = tf.tensor2d(g.facts, [c * f, shape.factTokens * shape.vocabSize]);
   let x = tf.relu(denseInput(x0, w.femb as tf.Tensor2D, w.femb_b as tf.Tensor1D));
-  const address = x;
-  const levels: tf.Tensor2D[] = [x];
   for (let i = 0; i < cfg.selfLayers; i++) {
     const p = `s${i}`;
     const xn = norm(x, ln);
     const q = splitHeads(tf.mul(matmul(xn, w[`${p}_q`] as tf.Tensor2D), scale), c, f, h);
-    const kSource = cfg.staticKeys ? norm(address, ln) : xn;
-    const kT = splitHeadsT(matmul(kSource, w[`${p}_k`] as tf.Tensor2D), c, f, h);
+    const kT = splitHeadsT(matmul(xn, w[`${p}_k`] as tf.Tensor2D), c, f, h);
     const v = splitHeads(matmul(xn, w[`${p}_v`] as tf.Tensor2D), c, f, h);
     const att = mergeHeads(attend(q, kT, v, mask, c, h, cfg.sink ? w[`${p}_sink`] : undefined), c, f, h);
     x = tf.add(x, matmul(att, w[`${p}_o`] as tf.Tensor2D));
     x = mlp(w, p, x, ln);
-    levels.push(x);
   }
   x = norm(x, ln);
   const hopKeysT: tf.Tensor3D[] = [];
   const hopValues: tf.Tensor3D[] = [];
-  const nl = levels.length;
   for (let j = 0; j < (cfg.shareHops ? 1 : cfg.hops); j++) {
     const p = `c${j}`;
-    if (cfg.levelMemory) {
-      // Memory of F·(L+1) entries: [context, level, fact] order, keys = address + level vector.
-      const keyBase = tf.reshape(matmul(norm(address, ln), w[`${p}_k`] as tf.Tensor2D), [c, 1, f, cfg.d]);
-      const lvl = tf.reshape(w[`${p}_lvl`] as tf.Tensor2D, [1, nl, 1, cfg.d]);
-      const keys = tf.reshape(tf.add(keyBase, lvl), [c * nl * f, cfg.d]) as tf.Tensor2D;
-      const vals = tf.reshape(
-        tf.stack(
-          levels.map((xl, l) =>
-            tf.reshape(matmul(l === nl - 1 ? x : norm(xl, ln), w[`${p}_v`] as tf.Tensor2D), [c, f, cfg.d]),
-          ),
-          1,
-        ),
-        [c * nl * f, cfg.d],
-      ) as tf.Tensor2D;
-      hopKeysT.push(splitHeadsT(keys, c, nl * f, h));
-      hopValues.push(splitHeads(vals, c, nl * f, h));
-    } else {
-      hopKeysT.push(splitHeadsT(matmul(x, w[`${p}_k`] as tf.Tensor2D), c, f, h));
-      hopValues.push(splitHeads(matmul(x, w[`${p}_v`] as tf.Tensor2D), c, f, h));
-    }
+    hopKeysT.push(splitHeadsT(matmul(x, w[`${p}_k`] as tf.Tensor2D), c, f, h));
+    hopValues.push(splitHeads(matmul(x, w[`${p}_v`] as tf.Tensor2D), c, f, h));
   }
-  const hopMask = cfg.levelMemory
-    ? (tf.reshape(tf.tile(tf.reshape(mask, [c, 1, f]), [1, nl, 1]), [c, 1, 1, nl * f]) as tf.Tensor4D)
-    : mask;
   let pointerKeysT: tf.Tensor3D | null = null;
   let pointerMask: tf.Tensor3D | null = null;
   if (cfg.pointer) {
@@ -315,7 +274,7 @@ export function encodeContexts(w: Weights, shape: ModelShape, cfg: ModelConfig, 
     ) as tf.Tensor3D;
     pointerMask = tf.tensor3d(g.pointerMask, [c, 1, f]);
   }
-  return { contexts: c, hopKeysT, hopValues, pointerKeysT, mask: hopMask, pointerMask };
+  return { contexts: c, hopKeysT, hopValues, pointerKeysT, mask, pointerMask };
 }
 
 /** Logits [C·Q, outputWidth] for the grid's questions against already encoded contexts. */
