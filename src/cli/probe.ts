@@ -72,7 +72,7 @@ runCli(async () => {
   try {
     for (let step = 1; step <= flags.steps && !stop.signal; step++) {
       const batch = sampleItems(task, rng, params, contexts, perContext, () => 1 + rng.int(maxDepth));
-      await learner.trainStep(
+      learner.trainStep(
         batch,
         batch.map((it) => task.solve(it.ctx, it.question)),
         false,

@@ -57,99 +57,117 @@ export async function amplifiedAnswers(
 }
 
 export interface StepOptions {
-  /** Skip `?` targets. */
-  skipUnknown?: boolean;
   /**
    * Also train on up to this many of the subquestions H asked X, per context (with their own
    * Amp(teacher) targets): X is queried on H's subquestions, whose distribution can differ from
    * the generated questions' (union find asks about a = b, for instance), so it must learn them too.
    */
   subquestionsPerContext?: number;
-  rng?: Rng;
+  /** Step i's random stream (which subquestions it keeps): one per step, so a chunk's size changes nothing. */
+  rngForStep?: (step: number) => Rng;
   /** Keep only subquestions for which this holds (e.g. depth ≤ the admitted depth). */
   keepSubquestion?: (item: WaveItem) => boolean;
 }
 
-export interface StepResult {
-  loss: number;
-  used: number;
-  /** Questions trained on (generated + subquestions). */
-  examples: number;
+/** One training step's questions and their Amp(teacher) targets. */
+export interface StepTargets {
+  items: WaveItem[];
+  targets: Answer[];
+}
+
+export interface ChunkTargets {
+  steps: StepTargets[];
   overseerCalls: number;
   modelQueries: number;
+  /** Model calls (each one read-back of the teacher's answers) for the whole chunk. */
   waves: number;
 }
 
 /**
- * One amplification training step: Amp(teacher) targets for fresh items (and a sample of the
- * subquestions H asked on them), then one student update. The contexts are encoded once.
+ * Amp(teacher) targets for a chunk of training steps at once: the teacher is frozen for the
+ * round, so every step's questions (and then every step's sampled subquestions) go to it in
+ * the same waves. A wave's answers are read back once for the whole chunk, not once per step:
+ * on a GPU those read-backs, not the arithmetic, set the pace. Per step, up to
+ * `subquestionsPerContext` of H's (non-primitive) subquestions per context replace as many of
+ * the context's generated questions, so a step always trains on the same number of questions.
  */
-export async function amplificationStep(
+export async function amplificationTargets(
   view: OverseerView,
   learner: Learner,
   teacher: Weights,
-  items: readonly WaveItem[],
+  batches: readonly (readonly WaveItem[])[],
   options: StepOptions = {},
-): Promise<StepResult> {
-  const contexts = [...new Set(items.map((it) => it.ctx))];
+): Promise<ChunkTargets> {
+  const all = batches.flat();
+  const contexts = [...new Set(all.map((it) => it.ctx))];
   const answerer = learner.answerer(teacher, contexts);
   try {
-    const asked: WaveItem[] = [];
     const subPer = options.subquestionsPerContext ?? 0;
-    const amp = await amplifyInWaves(view, items, (batch) => {
-      if (subPer > 0) asked.push(...batch);
+    // H's subquestions per context, in the order H asked them (the same whatever the chunk).
+    const asked = new Map<unknown, Map<string, WaveItem>>();
+    const amp = await amplifyInWaves(view, all, (batch) => {
+      if (subPer > 0)
+        for (const it of batch) {
+          if (view.isPrimitive(it.question) || (options.keepSubquestion && !options.keepSubquestion(it)))
+            continue;
+          let m = asked.get(it.ctx);
+          if (!m) asked.set(it.ctx, (m = new Map()));
+          m.set(view.questionKey(it.question), it);
+        }
       return answerer.answerBatch(batch);
     });
-    let all: WaveItem[] = [...items];
-    let targets: Answer[] = amp.answers;
-    let overseerCalls = amp.overseerCalls;
-    let modelQueries = amp.modelQueries;
-    let waves = amp.waves;
-    if (subPer > 0) {
-      // Per context: up to subPer of H's (non-primitive) subquestions replace as many generated ones,
-      // so a step always trains on the same number of questions.
-      const byCtx = new Map<unknown, Map<string, WaveItem>>();
-      for (const it of asked) {
-        if (view.isPrimitive(it.question) || (options.keepSubquestion && !options.keepSubquestion(it)))
-          continue;
-        let m = byCtx.get(it.ctx);
-        if (!m) byCtx.set(it.ctx, (m = new Map()));
-        m.set(view.questionKey(it.question), it);
+    const stepTargets: StepTargets[] = [];
+    let offset = 0;
+    const chosenPerStep: WaveItem[][] = [];
+    for (const [s, items] of batches.entries()) {
+      const targets = amp.answers.slice(offset, offset + items.length);
+      offset += items.length;
+      if (subPer === 0) {
+        stepTargets.push({ items: [...items], targets });
+        chosenPerStep.push([]);
+        continue;
       }
-      const subs: WaveItem[] = [];
+      const rng = options.rngForStep?.(s);
+      const chosen: WaveItem[] = [];
       const drop = new Map<unknown, number>();
-      for (const [ctx, m] of byCtx) {
-        const list = [...m.values()];
-        if (options.rng) options.rng.shuffle(list);
-        const chosen = list.slice(0, subPer);
-        subs.push(...chosen);
-        drop.set(ctx, chosen.length);
+      for (const ctx of new Set(items.map((it) => it.ctx))) {
+        const list = [...(asked.get(ctx)?.values() ?? [])];
+        if (rng) rng.shuffle(list);
+        const pick = list.slice(0, subPer);
+        chosen.push(...pick);
+        drop.set(ctx, pick.length);
       }
-      if (subs.length > 0) {
-        const amp2 = await amplifyInWaves(view, subs, (batch) => answerer.answerBatch(batch));
-        const keepAll: WaveItem[] = [];
-        const keepTargets: Answer[] = [];
-        // Drop the last `drop` generated questions of each context.
-        const seen = new Map<unknown, number>();
-        const perCtx = new Map<unknown, number>();
-        for (const it of items) perCtx.set(it.ctx, (perCtx.get(it.ctx) ?? 0) + 1);
-        items.forEach((it, i) => {
-          const k = (seen.get(it.ctx) ?? 0) + 1;
-          seen.set(it.ctx, k);
-          if (k <= perCtx.get(it.ctx)! - (drop.get(it.ctx) ?? 0)) {
-            keepAll.push(it);
-            keepTargets.push(amp.answers[i]!);
-          }
-        });
-        all = keepAll.concat(subs);
-        targets = keepTargets.concat(amp2.answers);
-        overseerCalls += amp2.overseerCalls;
-        modelQueries += amp2.modelQueries;
-        waves += amp2.waves;
-      }
+      // Drop the last `drop` generated questions of each context.
+      const perCtx = new Map<unknown, number>();
+      for (const it of items) perCtx.set(it.ctx, (perCtx.get(it.ctx) ?? 0) + 1);
+      const seen = new Map<unknown, number>();
+      const keep: StepTargets = { items: [], targets: [] };
+      items.forEach((it, i) => {
+        const k = (seen.get(it.ctx) ?? 0) + 1;
+        seen.set(it.ctx, k);
+        if (k <= perCtx.get(it.ctx)! - (drop.get(it.ctx) ?? 0)) {
+          keep.items.push(it);
+          keep.targets.push(targets[i]!);
+        }
+      });
+      stepTargets.push(keep);
+      chosenPerStep.push(chosen);
     }
-    const { loss, used } = await learner.trainStep(all, targets, options.skipUnknown ?? true);
-    return { loss, used, examples: all.length, overseerCalls, modelQueries, waves };
+    let { overseerCalls, modelQueries, waves } = amp;
+    const subs = chosenPerStep.flat();
+    if (subs.length > 0) {
+      const amp2 = await amplifyInWaves(view, subs, (batch) => answerer.answerBatch(batch));
+      let at = 0;
+      chosenPerStep.forEach((chosen, s) => {
+        stepTargets[s]!.items.push(...chosen);
+        stepTargets[s]!.targets.push(...amp2.answers.slice(at, at + chosen.length));
+        at += chosen.length;
+      });
+      overseerCalls += amp2.overseerCalls;
+      modelQueries += amp2.modelQueries;
+      waves += amp2.waves;
+    }
+    return { steps: stepTargets, overseerCalls, modelQueries, waves };
   } finally {
     answerer.dispose();
   }

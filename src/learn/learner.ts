@@ -41,6 +41,8 @@ export class Learner {
   readonly encoder: ContextEncoder;
   weights: Record<string, tf.Variable>;
   private optimizer: tf.Optimizer;
+  private pendingLoss: tf.Scalar | null = null;
+  private lossValue = NaN;
 
   constructor(
     readonly enc: AnyEncoding,
@@ -158,14 +160,11 @@ export class Learner {
 
   /**
    * One optimiser step on these items with these targets. Items whose target is `?` are skipped
-   * when `skipUnknown` (a `?` target carries no information about the answer). Returns the loss
-   * and how many items were trained on.
+   * when `skipUnknown` (a `?` target carries no information about the answer). Returns how many
+   * items were trained on. The loss stays on the device (readLoss reads the last one): reading
+   * it back every step would stall a GPU's queue once per step.
    */
-  async trainStep(
-    items: readonly WaveItem[],
-    targets: readonly Answer[],
-    skipUnknown = true,
-  ): Promise<{ loss: number; used: number }> {
+  trainStep(items: readonly WaveItem[], targets: readonly Answer[], skipUnknown = true): { used: number } {
     const grouped = groupByContext(items);
     const g = this.grid(grouped.contexts, grouped.rows, grouped.perContext);
     const classes: (number | null)[] = new Array(grouped.contexts.length * grouped.perContext).fill(null);
@@ -177,7 +176,7 @@ export class Learner {
       classes[ci * grouped.perContext + qi] = this.enc.answerToClass(t);
       used++;
     });
-    if (used === 0) return { loss: NaN, used };
+    if (used === 0) return { used };
     const { mask, weights } = targetMask(
       classes,
       grouped.perContext,
@@ -195,12 +194,27 @@ export class Learner {
       true,
       Object.values(this.weights),
     );
-    const loss = cost ? (await cost.data())[0]! : NaN;
-    cost?.dispose();
-    return { loss, used };
+    if (cost) {
+      this.pendingLoss?.dispose();
+      this.pendingLoss = cost;
+    }
+    return { used };
+  }
+
+  /** The last training step's loss (one read-back); NaN before any step. */
+  async readLoss(): Promise<number> {
+    if (this.pendingLoss) {
+      const loss = this.pendingLoss;
+      this.pendingLoss = null;
+      this.lossValue = (await loss.data())[0]!;
+      loss.dispose();
+    }
+    return this.lossValue;
   }
 
   dispose(): void {
+    this.pendingLoss?.dispose();
+    this.pendingLoss = null;
     tf.dispose(Object.values(this.weights));
     this.optimizer.dispose();
   }

@@ -10,7 +10,7 @@ import type { WaveItem } from '../core/recursion';
 import { createRng, type Rng } from '../core/rng';
 import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
 import { getTask } from '../core/tasks';
-import { amplificationStep, amplifiedAnswers, overseerView, sampleItems, type OverseerView } from './amplify';
+import { amplificationTargets, amplifiedAnswers, overseerView, sampleItems, type OverseerView } from './amplify';
 import { MODEL_CONFIGS, PAPER_BATCH_SIZE, TASK_DEFAULTS, type ModelSize } from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { disposeWeights, Learner } from './learner';
@@ -92,6 +92,12 @@ export async function withBaselineFallback<T>(
     return build({ ...options, baseline: undefined });
   }
 }
+
+/**
+ * Questions whose Amp(teacher) targets are computed together (a chunk of steps): bounds the
+ * memory of one chunk's waves while keeping read-backs to a few per chunk.
+ */
+export const MAX_CHUNK_QUESTIONS = 8192;
 
 /** With evaluation 'auto': amplification trains at least this many times as long as an evaluation takes. */
 export const EVAL_RATIO = 4;
@@ -360,33 +366,45 @@ export class TrainingSession {
     if (this.config.curriculum && all && this.admittedDepth < this.maxDepth) this.admittedDepth++;
   }
 
-  /** Amplification's step: Amp(teacher) on fresh questions, then one student update. */
-  private async ampStep(): Promise<number> {
+  /**
+   * Amplification's next `steps` steps: Amp(teacher) targets for all of them in the same waves,
+   * then one student update per step (each followed by the baseline's step), and one read of
+   * the loss at the end. Returns when the chunk's work is done on the device.
+   */
+  private async ampChunk(steps: number): Promise<void> {
     const t0 = now();
-    const items = sampleItems(
-      this.view,
-      this.ampRng,
-      this.config.params,
-      this.batchContexts(),
-      this.config.questionsPerContext + this.config.subquestionsPerContext,
-      () => this.drawDepth(),
+    const perContext = this.config.questionsPerContext + this.config.subquestionsPerContext;
+    const batches = Array.from({ length: steps }, () =>
+      sampleItems(this.view, this.ampRng, this.config.params, this.batchContexts(), perContext, () =>
+        this.drawDepth(),
+      ),
     );
     const top = this.admittedDepth;
-    const r = await amplificationStep(this.view, this.x, this.teacher, items, {
-      skipUnknown: this.config.skipUnknown,
+    const first = this.stepInRound;
+    const round = this.round;
+    const chunk = await amplificationTargets(this.view, this.x, this.teacher, batches, {
       subquestionsPerContext: this.config.subquestionsPerContext,
-      rng: this.ampRng,
+      rngForStep: (i) => this.ampRng.fork(`subquestions ${round}:${first + i}`),
       keepSubquestion: (it) => this.view.depth(it.ctx, it.question) <= top,
     });
-    this.examples += r.examples;
-    const used = r.examples;
-    this.overseerCalls += r.overseerCalls;
-    this.waveCount += r.waves;
-    this.modelQueries += r.modelQueries;
-    this.ampSteps++;
-    this.lastLoss = r.loss;
+    this.overseerCalls += chunk.overseerCalls;
+    this.waveCount += chunk.waves;
+    this.modelQueries += chunk.modelQueries;
+    let trained = 0;
+    for (const step of chunk.steps) {
+      if (this.disposed) break;
+      this.x.trainStep(step.items, step.targets, this.config.skipUnknown);
+      this.examples += step.items.length;
+      this.ampSteps++;
+      this.stepInRound++;
+      trained++;
+      // Inline, the baseline's step is timed apart from amplification's.
+      const ts = now();
+      await this.supStep(step.items.length);
+      if (this.baseline?.where === 'inline') this.seconds -= (now() - ts) / 1000;
+    }
+    if (trained > 0 && !this.disposed) this.lastLoss = await this.x.readLoss();
     this.seconds += (now() - t0) / 1000;
-    return used;
   }
 
   /**
@@ -420,9 +438,12 @@ export class TrainingSession {
 
   private async trainSteps(maxSteps: number): Promise<TrainProgress> {
     const spr = this.config.stepsPerRound;
-    for (let s = 0; s < maxSteps && this.stepInRound < spr && !this.disposed; s++) {
-      await this.supStep(await this.ampStep());
-      this.stepInRound++;
+    let left = Math.min(maxSteps, spr - this.stepInRound);
+    const perChunk = Math.max(1, Math.floor(MAX_CHUNK_QUESTIONS / this.config.batchSize));
+    while (left > 0 && !this.disposed) {
+      const n = Math.min(left, perChunk);
+      await this.ampChunk(n);
+      left -= n;
     }
     if (this.stepInRound < spr || this.disposed) return { stepInRound: this.stepInRound, stepsPerRound: spr };
     const finished = await this.finishRound();

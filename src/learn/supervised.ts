@@ -112,7 +112,7 @@ export class SupervisedBaseline {
       count,
     );
     const truth = items.map((it) => this.task.solve(it.ctx, it.question));
-    await this.learner.trainStep(items, truth, false);
+    this.learner.trainStep(items, truth, false);
     this.labels += items.length;
     this.seconds += (now() - t0) / 1000;
   }
