@@ -10,7 +10,13 @@ import type { WaveItem } from '../core/recursion';
 import { createRng, type Rng } from '../core/rng';
 import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
 import { getTask } from '../core/tasks';
-import { amplificationTargets, amplifiedAnswers, overseerView, sampleItems, type OverseerView } from './amplify';
+import {
+  amplificationTargets,
+  amplifiedAnswers,
+  overseerView,
+  sampleItems,
+  type OverseerView,
+} from './amplify';
 import { MODEL_CONFIGS, PAPER_BATCH_SIZE, TASK_DEFAULTS, type ModelSize } from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { disposeWeights, Learner } from './learner';
