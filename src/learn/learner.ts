@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UNKNOWN, type Answer } from '../core/answer';
 import type { WaveItem } from '../core/recursion';
+import type { SnapshotWeights } from '../core/run-format';
 import {
   ContextEncoder,
   decodeRow,
@@ -19,13 +20,13 @@ import {
   initWeights,
   lossFromLogits,
   outputWidth,
-  parameterCount,
   type ContextRep,
   type GridArrays,
   type ModelConfig,
   type ModelShape,
   type Weights,
 } from './model';
+import { decodeWeights, encodeWeights } from './weights-data';
 
 export interface BatchAnswerer {
   answerBatch(items: WaveItem[]): Promise<Answer[]>;
@@ -39,7 +40,14 @@ export class Learner {
   readonly shape: ModelShape;
   readonly width: number;
   readonly encoder: ContextEncoder;
-  weights: Record<string, tf.Variable>;
+  /**
+   * All of X's parameters in one flat variable, cut into named weights inside each step: Adam
+   * then runs its dozen kernels once per step, not once per weight matrix (measured: about half
+   * the attention model's kernels per step were Adam's).
+   */
+  private readonly packed: tf.Variable;
+  /** Where each named weight lives in `packed`, in the model's order. */
+  private readonly slots: readonly { name: string; shape: number[]; size: number }[];
   private optimizer: tf.Optimizer;
   private pendingLoss: tf.Scalar | null = null;
   private lossValue = NaN;
@@ -53,19 +61,80 @@ export class Learner {
     this.shape = shapeOf(enc);
     this.width = outputWidth(this.shape, cfg);
     this.encoder = new ContextEncoder(enc);
-    this.weights = initWeights(this.shape, cfg, rng);
+    const init = initWeights(this.shape, cfg, rng);
+    this.slots = Object.entries(init).map(([name, t]) => ({ name, shape: [...t.shape], size: t.size }));
+    const flat = tf.tidy(() => tf.concat(Object.values(init).map((t) => t.reshape([-1]))));
+    tf.dispose(Object.values(init));
+    this.packed = tf.variable(flat, true);
+    flat.dispose();
     this.optimizer = tf.train.adam(learningRate);
   }
 
   get parameters(): number {
-    return parameterCount(this.weights);
+    return this.packed.size;
+  }
+
+  /** Each named weight's shape and size (what a snapshot's weights must fit). */
+  get weightShapes(): Record<string, { shape: readonly number[]; size: number }> {
+    return Object.fromEntries(this.slots.map((s) => [s.name, { shape: s.shape, size: s.size }]));
+  }
+
+  /** Named weights cut from a flat tensor (the caller owns them). */
+  private unpack(flat: tf.Tensor): Weights {
+    return tf.tidy(() => {
+      const parts =
+        this.slots.length > 1
+          ? tf.split(
+              flat,
+              this.slots.map((s) => s.size),
+            )
+          : [flat];
+      const out: Weights = {};
+      this.slots.forEach((s, i) => (out[s.name] = parts[i]!.reshape(s.shape)));
+      return out;
+    });
   }
 
   /** A frozen copy of the current weights (the teacher); the caller disposes it with disposeWeights. */
   snapshot(): Weights {
-    const out: Weights = {};
-    for (const [k, v] of Object.entries(this.weights)) out[k] = tf.clone(v);
-    return out;
+    return this.unpack(this.packed);
+  }
+
+  /** Runs `use` with a frozen copy of the current weights, disposed afterwards. */
+  async withWeights<T>(use: (weights: Weights) => Promise<T>): Promise<T> {
+    const w = this.snapshot();
+    try {
+      return await use(w);
+    } finally {
+      disposeWeights(w);
+    }
+  }
+
+  /** The current weights as plain data, by name (the snapshot format). */
+  async exportWeights(): Promise<SnapshotWeights> {
+    return this.withWeights((w) => encodeWeights(w));
+  }
+
+  /**
+   * Checks snapshot weights against this model and returns them as one flat array for
+   * setWeights; throws (saying what does not fit) without changing anything.
+   */
+  checkWeights(data: SnapshotWeights | null | undefined, what: string): Float32Array {
+    const named = decodeWeights(this.weightShapes, data, what);
+    const flat = new Float32Array(this.packed.size);
+    let at = 0;
+    for (const s of this.slots) {
+      flat.set(named.get(s.name)!, at);
+      at += s.size;
+    }
+    return flat;
+  }
+
+  /** Replaces the weights with checked values (from checkWeights). */
+  setWeights(flat: Float32Array): void {
+    const t = tf.tensor1d(flat, 'float32');
+    this.packed.assign(t);
+    t.dispose();
   }
 
   private grid(
@@ -133,7 +202,8 @@ export class Learner {
   }
 
   /** Answers any number of (ctx, question) items with `weights` (default: the live weights). */
-  async answer(items: readonly WaveItem[], weights: Weights = this.weights): Promise<Answer[]> {
+  async answer(items: readonly WaveItem[], weights?: Weights): Promise<Answer[]> {
+    if (!weights) return this.withWeights((w) => this.answer(items, w));
     const out: Answer[] = new Array(items.length).fill(UNKNOWN);
     const grouped = groupByContext(items);
     for (let start = 0; start < grouped.contexts.length; start += CHUNK_CONTEXTS) {
@@ -188,11 +258,12 @@ export class Learner {
     );
     const cost = this.optimizer.minimize(
       () => {
-        const rep = encodeContexts(this.weights, this.shape, this.cfg, g);
-        return lossFromLogits(answerLogits(this.weights, this.shape, this.cfg, rep, g), mask, weights);
+        const w = this.unpack(this.packed);
+        const rep = encodeContexts(w, this.shape, this.cfg, g);
+        return lossFromLogits(answerLogits(w, this.shape, this.cfg, rep, g), mask, weights);
       },
       true,
-      Object.values(this.weights),
+      [this.packed],
     );
     if (cost) {
       this.pendingLoss?.dispose();
@@ -215,7 +286,7 @@ export class Learner {
   dispose(): void {
     this.pendingLoss?.dispose();
     this.pendingLoss = null;
-    tf.dispose(Object.values(this.weights));
+    this.packed.dispose();
     this.optimizer.dispose();
   }
 }

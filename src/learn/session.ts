@@ -28,13 +28,7 @@ import {
   type BaselineChannel,
   type BaselineConfig,
 } from './supervised';
-import {
-  assignWeights,
-  base64ToFloat32,
-  decodeWeights,
-  encodeWeights,
-  float32ToBase64,
-} from './weights-data';
+import { base64ToFloat32, float32ToBase64 } from './weights-data';
 
 export interface SessionConfig {
   task: TaskId;
@@ -359,7 +353,9 @@ export class TrainingSession {
       }
     }
     const own = await this.x.answer(items);
-    const amp = (await amplifiedAnswers(this.view, this.x, this.x.weights, items)).answers;
+    const amp = await this.x.withWeights(
+      async (w) => (await amplifiedAnswers(this.view, this.x, w, items)).answers,
+    );
     const agree = new Map<number, number>();
     depths.forEach((d, i) => agree.set(d, (agree.get(d) ?? 0) + (own[i] === amp[i] ? 1 : 0)));
     this.agreement = {};
@@ -574,13 +570,14 @@ export class TrainingSession {
     // Keep a failed report from being an unhandled rejection while X is evaluated.
     report?.catch(() => undefined);
     const items: WaveItem[] = this.heldOut.map((h) => ({ ctx: h.ctx, question: h.question }));
-    const model = await this.x.answer(items);
-    const amplified: Answer[] = [];
-    const CHUNK = 512;
-    for (let i = 0; i < items.length; i += CHUNK)
-      amplified.push(
-        ...(await amplifiedAnswers(this.view, this.x, this.x.weights, items.slice(i, i + CHUNK))).answers,
-      );
+    const { model, amplified } = await this.x.withWeights(async (w) => {
+      const model = await this.x.answer(items, w);
+      const amplified: Answer[] = [];
+      const CHUNK = 512;
+      for (let i = 0; i < items.length; i += CHUNK)
+        amplified.push(...(await amplifiedAnswers(this.view, this.x, w, items.slice(i, i + CHUNK))).answers);
+      return { model, amplified };
+    });
     const tw = now();
     const sup = report ? await report : null;
     if (this.baseline?.where === 'thread') this.supervisedWaitSeconds += (now() - tw) / 1000;
@@ -610,11 +607,13 @@ export class TrainingSession {
   /** Amp(X)'s answers (H one level, X below) to questions about one context. */
   async amplifiedAnswer(ctx: unknown, questions: unknown[]): Promise<Answer[]> {
     return (
-      await amplifiedAnswers(
-        this.view,
-        this.x,
-        this.x.weights,
-        questions.map((question) => ({ ctx, question })),
+      await this.x.withWeights((w) =>
+        amplifiedAnswers(
+          this.view,
+          this.x,
+          w,
+          questions.map((question) => ({ ctx, question })),
+        ),
       )
     ).answers;
   }
@@ -652,7 +651,7 @@ export class TrainingSession {
       history: this.history.map((m) => ({ ...m, byDepth: { ...m.byDepth } })),
       admittedDepth: this.admittedDepth,
       weights: {
-        x: await encodeWeights(this.x.weights),
+        x: await this.x.exportWeights(),
         supervised: this.baseline ? await this.baseline.weights() : null,
       },
     };
@@ -667,10 +666,10 @@ export class TrainingSession {
     if (snapshot?.version !== 1) throw new Error('unsupported session snapshot version');
     const s = await TrainingSession.create(snapshot.config, options);
     try {
-      const x = decodeWeights(s.x.weights, snapshot.weights.x, 'X');
+      const x = s.x.checkWeights(snapshot.weights.x, 'X');
       // The baseline checks its weights before assigning any; X's are assigned only after that.
       if (s.baseline) await s.baseline.setWeights(snapshot.weights.supervised);
-      assignWeights(s.x.weights, x);
+      s.x.setWeights(x);
       disposeWeights(s.teacher);
       s.teacher = s.x.snapshot();
       const count = (v: unknown, name: string): number => {

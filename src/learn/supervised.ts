@@ -16,7 +16,6 @@ import { sampleItems } from './amplify';
 import { makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { Learner } from './learner';
 import type { ModelConfig } from './model';
-import { assignWeights, decodeWeights, encodeWeights } from './weights-data';
 
 /** Everything the baseline is built from, as plain data (it crosses threads). */
 export interface BaselineConfig {
@@ -131,11 +130,11 @@ export class SupervisedBaseline {
   }
 
   weights(): Promise<SnapshotWeights> {
-    return encodeWeights(this.learner.weights);
+    return this.learner.exportWeights();
   }
 
   setWeights(weights: SnapshotWeights | null | undefined): void {
-    assignWeights(this.learner.weights, decodeWeights(this.learner.weights, weights, 'the supervised model'));
+    this.learner.setWeights(this.learner.checkWeights(weights, 'the supervised model'));
   }
 
   dispose(): void {

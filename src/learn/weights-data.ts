@@ -38,7 +38,7 @@ export async function encodeWeights(weights: Record<string, tf.Tensor>): Promise
 
 /** Checks every variable's name and shape against the model, then decodes (nothing assigned yet). */
 export function decodeWeights(
-  target: Record<string, tf.Tensor>,
+  target: Record<string, { readonly shape: readonly number[]; readonly size: number }>,
   data: SnapshotWeights | null | undefined,
   what: string,
 ): Map<string, Float32Array> {
@@ -62,13 +62,4 @@ export function decodeWeights(
     out.set(name, base64ToFloat32(w.data, target[name]!.size));
   }
   return out;
-}
-
-export function assignWeights(target: Record<string, tf.Tensor>, values: Map<string, Float32Array>): void {
-  for (const [name, v] of values) {
-    const variable = target[name] as tf.Variable;
-    const t = tf.tensor(v, variable.shape, 'float32');
-    variable.assign(t);
-    t.dispose();
-  }
 }

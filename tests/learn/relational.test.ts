@@ -66,7 +66,7 @@ describe('relational model X', () => {
     const rng = createRng(2);
     const learner = new Learner(asg.encoding(p), cfg, () => rng.next(), 2e-3);
     // Two weight sets for four fact layers: the step is shared.
-    expect(Object.keys(learner.weights).filter((k) => /^r\d+_aq$/.test(k))).toEqual(['r0_aq', 'r1_aq']);
+    expect(Object.keys(learner.weightShapes).filter((k) => /^r\d+_aq$/.test(k))).toEqual(['r0_aq', 'r1_aq']);
     const items = sampleItems(asg, rng, p, 4, 3);
     const afterInit = tf.memory().numTensors;
     learner.trainStep(
