@@ -126,7 +126,15 @@ export interface RunFile {
 
 /** The settings that define a run, as one comparable string (field order and undefined ignored). */
 export function configKeyOf(c: RunSettings): string {
-  return [c.task, c.preset, c.size ?? '', c.seed, c.modelSize ?? '', c.stepsPerRound ?? ''].join('|');
+  return [
+    c.task,
+    c.preset,
+    c.size ?? '',
+    c.seed,
+    c.modelSize ?? '',
+    c.stepsPerRound ?? '',
+    c.batchSize ?? '',
+  ].join('|');
 }
 
 /** The size a run really uses: the settings' own, else its preset's (so `size=5` and no size agree). */
@@ -138,7 +146,7 @@ export function runSize(c: { task: TaskId; preset: PresetName; size?: number | n
 
 /**
  * Whether a session's snapshot (its resolved configuration: every default filled in) is a run of
- * the page's settings. The page leaves the model and the steps out when they are the learner's
+ * the page's settings. The page leaves the model, the steps and the batch out when they are the learner's
  * defaults, which only the session knows; left out, they match whatever it resolved them to.
  */
 export function snapshotFits(page: RunSettings, resolved: RunSettings): boolean {
@@ -148,7 +156,8 @@ export function snapshotFits(page: RunSettings, resolved: RunSettings): boolean 
     page.seed === resolved.seed &&
     runSize(page) === runSize(resolved) &&
     (page.modelSize === undefined || page.modelSize === resolved.modelSize) &&
-    (page.stepsPerRound === undefined || page.stepsPerRound === resolved.stepsPerRound)
+    (page.stepsPerRound === undefined || page.stepsPerRound === resolved.stepsPerRound) &&
+    (page.batchSize === undefined || page.batchSize === resolved.batchSize)
   );
 }
 
@@ -169,7 +178,8 @@ export function runFits(page: RunSettings, run: Pick<RunFile, 'settings' | 'snap
     used.task === saved.task &&
     runSize(page) === runSize(used) &&
     same(page.modelSize, saved.modelSize, used.modelSize) &&
-    same(page.stepsPerRound, saved.stepsPerRound, used.stepsPerRound)
+    same(page.stepsPerRound, saved.stepsPerRound, used.stepsPerRound) &&
+    same(page.batchSize, saved.batchSize, used.batchSize)
   );
 }
 

@@ -33,6 +33,7 @@ export const ROUND_MAX = 10_000;
 /** Size ranges per task (the task registry may not be loaded everywhere; these mirror it). */
 export const SIZE_LIMITS = { min: 2, max: 64 } as const;
 export const STEPS_LIMITS = { min: 1, max: 10_000 } as const;
+export const BATCH_LIMITS = { min: 1, max: 4096 } as const;
 export const SEED_MAX = 2 ** 32 - 1;
 
 export interface UrlState {
@@ -44,6 +45,8 @@ export interface UrlState {
   backend: BackendChoice;
   /** Training steps per round; undefined: the learner's default. */
   steps: number | undefined;
+  /** Questions per training step; undefined: the learner's default. */
+  batch: number | undefined;
   speed: Speed;
   model: ModelChoice;
   hide: HideFlag[];
@@ -92,7 +95,7 @@ function parseInteger(raw: string, min: number, max: number): Parsed<number> {
   return n >= min && n <= max ? { ok: true, value: n } : { ok: false, allowed };
 }
 
-function optionalIntParam<K extends 'size' | 'steps' | 'round'>(
+function optionalIntParam<K extends 'size' | 'steps' | 'batch' | 'round'>(
   name: K,
   min: number,
   max: number,
@@ -124,6 +127,7 @@ export const PARAMS = [
   } satisfies ParamSpec<'seed'>,
   enumParam('backend', BACKEND_CHOICES, 'auto'),
   optionalIntParam('steps', STEPS_LIMITS.min, STEPS_LIMITS.max, "the learner's default"),
+  optionalIntParam('batch', BATCH_LIMITS.min, BATCH_LIMITS.max, "the learner's default"),
   enumParam('speed', SPEEDS, 'normal'),
   enumParam('model', MODEL_CHOICES, 'auto'),
   {

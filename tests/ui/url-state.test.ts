@@ -12,12 +12,25 @@ describe('URL state', () => {
       'seed',
       'backend',
       'steps',
+      'batch',
       'speed',
       'model',
       'hide',
       'round',
       'presenter',
     ]);
+  });
+
+  test('batch (questions per step) is read, left out at the default, and refused out of range', () => {
+    expect(parseUrlState('?batch=512').state.batch).toBe(512);
+    expect(parseUrlState('?batch=auto').state.batch).toBeUndefined();
+    for (const bad of ['0', '5000', 'many', '-3']) {
+      const { state, notices } = parseUrlState(`?batch=${bad}`);
+      expect(state.batch).toBeUndefined();
+      expect(notices.map((n) => n.param)).toEqual(['batch']);
+      expect(notices[0]!.message).toContain("the learner's default");
+    }
+    expect(formatUrlState({ ...defaultState(), batch: 256 })).toBe('?batch=256');
   });
 
   test('an empty query gives the defaults and no notices', () => {
