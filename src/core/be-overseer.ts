@@ -15,8 +15,8 @@ export interface AskedStep {
   question: unknown;
   by: 'lookup' | 'model';
   answer: Answer;
-  /** X's answer was not available (a recording keeps only some): the visitor got `?`. */
-  missing?: boolean;
+  /** Why X's answer was not available (a recording keeps only some); the visitor got `?`. */
+  missing?: string;
 }
 
 export interface Candidate {
@@ -197,7 +197,7 @@ export function review(
       );
     }
     if (s.missing)
-      reasons.push(`X's answer to ${text} is not in the recorded run, so you received ? (don't know).`);
+      reasons.push(`X's answer to ${text} was not available (${s.missing}), so you received ? (don't know).`);
     else if (s.by === 'model' && s.answer !== truthOf(s.question))
       reasons.push(
         `X answered ${text} with ${say(s.answer)}, but the true answer is ${say(truthOf(s.question))}.`,
