@@ -37,12 +37,25 @@ export function liveX(model: AnswerSource, s: Sample, round: number): OverseerX 
   };
 }
 
-/** A recording's X at one round: its kept answers; any other question is not available. */
+/**
+ * A recording's X at one round: its kept answers; any other question is not available. The kept
+ * ones follow the true decomposition, so where X went wrong H's next subquestion is often not
+ * kept: H's tree then stops there (marked "not recorded") under the recorded Amp(X) answer.
+ */
 export function recordedX(s: Sample, snap: TreeSnapshot | undefined, round: number): OverseerX {
   const kept = (sub: unknown): Answer | undefined => snap?.answers[s.task.questionKey(sub)];
   return {
     label: `X is the recorded run's model at round ${round}. The recording kept X's answers only to the sample tree's questions; any other subquestion gets ? (don't know). Train it yourself to ask a live X anything.`,
     answer: (subs) => Promise.resolve(subs.map((sub) => kept(sub) ?? { missing: NOT_RECORDED })),
-    amplified: () => amplifiedTrace(s.task, s.ctx, s.question, (_ctx, sub) => kept(sub) ?? UNKNOWN),
+    async amplified() {
+      const h = await amplifiedTrace(s.task, s.ctx, s.question, (_ctx, sub) => kept(sub) ?? UNKNOWN);
+      const cut = h.children.find((c) => c.by === 'model' && snap?.answers[c.key] === undefined);
+      if (cut && snap) {
+        cut.answerText = '? (not recorded)';
+        h.answer = snap.amplified;
+        h.answerText = s.task.answerText(snap.amplified);
+      }
+      return h;
+    },
   };
 }
