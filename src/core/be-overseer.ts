@@ -211,9 +211,11 @@ export function review(
     reasons.push(
       `From the answers you received, H would answer ${say(along.answer)}; you answered ${say(answer)}.`,
     );
-  else if (!right && steps.every((s) => hKeys.has(task.questionKey(s.question))))
+  else if (steps.every((s) => hKeys.has(task.questionKey(s.question))))
     reasons.push(
-      'You asked what H asks and combined the answers as H does: the error came from X, whom H trusts.',
+      right
+        ? 'You asked what H asks and combined the answers as H does.'
+        : 'You asked what H asks and combined the answers as H does: the error came from X, whom H trusts.',
     );
   reasons.push(
     `H's Amp(X), with the same X, answers ${say(overseer.answer)}: ${overseer.answer === truth ? 'right' : 'wrong'}.`,

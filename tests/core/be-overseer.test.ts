@@ -110,6 +110,7 @@ for (const task of Object.values(TASKS)) {
         expect(r.right).toBe(true);
         expect(r.verdict).toMatch(/^Right: your Amp\(X\) answers /);
         expect(r.reasons.join(' ')).not.toMatch(/X answered|where H asks|did not ask/);
+        expect(r.reasons).toContain('You asked what H asks and combined the answers as H does.');
         expect(r.visitor.answer).toEqual(answer);
         expect(r.visitor.children.map((c) => c.key)).toEqual(steps.map((s) => task.questionKey(s.question)));
         expect(r.visitor.children.map((c) => c.by)).toEqual(steps.map((s) => s.by));
