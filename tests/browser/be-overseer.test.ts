@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { UNKNOWN, type Answer } from '../../src/core/answer';
 import { makeSample, type Sample } from '../../src/core/sample';
-import { screenshot, startHarness, waitReady, type AppHarness } from './chromium';
+import { accuracyRows, screenshot, startHarness, waitReady, type AppHarness } from './chromium';
 
 let app: AppHarness;
 beforeAll(async () => {
@@ -175,8 +175,15 @@ describe('Be the overseer (keyboard only)', () => {
     expect(await dialog.textContent()).not.toContain('not available');
     await screenshot(page, 'be-overseer-live-wrong');
     await tabTo(page, dialog.getByRole('button', { name: 'Play again' }));
+    // The page's shortcuts (→: step a round, P: presenter mode) stay out of the dialog.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('p');
     await page.keyboard.press('Enter');
     await playRight(page, dialog, s);
+    // No round was trained and presenter mode stayed off.
+    await page.waitForTimeout(500);
+    expect(await accuracyRows(page).count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.classList.contains('presenter'))).toBe(false);
     expect(errors).toEqual([]);
     await close();
   });
