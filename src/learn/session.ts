@@ -17,7 +17,7 @@ import {
   sampleItems,
   type OverseerView,
 } from './amplify';
-import { MODEL_CONFIGS, PAPER_BATCH_SIZE, TASK_DEFAULTS, type ModelSize } from './defaults';
+import { MODEL_CONFIGS, PAPER_BATCH_SIZE, stepDefaults, TASK_DEFAULTS, type ModelSize } from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
@@ -243,9 +243,11 @@ export class TrainingSession {
       size: config.size,
       seed: config.seed,
       modelSize,
-      stepsPerRound: config.stepsPerRound ?? d.stepsPerRound,
-      batchSize: config.batchSize ?? (config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize),
-      learningRate: config.learningRate ?? d.learningRate,
+      ...stepDefaults(
+        tf.getBackend(),
+        { ...d, batchSize: config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize },
+        config,
+      ),
       supervised: config.supervised ?? true,
       questionsPerContext: config.questionsPerContext ?? d.questionsPerContext,
       skipUnknown: config.skipUnknown ?? true,

@@ -1,5 +1,4 @@
 /** Model weights as plain data (base64 of float32 little-endian): snapshots, and the baseline's thread. */
-import * as tf from '@tensorflow/tfjs';
 import type { SnapshotWeights } from '../core/run-format';
 
 export function float32ToBase64(values: Float32Array): string {
@@ -26,13 +25,6 @@ export function base64ToFloat32(data: string, expected: number): Float32Array {
     if (!Number.isFinite(v)) throw new Error('weights hold a value that is not a finite number');
     out[i] = v;
   }
-  return out;
-}
-
-export async function encodeWeights(weights: Record<string, tf.Tensor>): Promise<SnapshotWeights> {
-  const out: SnapshotWeights = {};
-  for (const [name, t] of Object.entries(weights))
-    out[name] = { shape: [...t.shape], data: float32ToBase64((await t.data()) as Float32Array) };
   return out;
 }
 

@@ -14,6 +14,7 @@ import { amplifiedTrace } from '../core/recursion';
 import { getTask } from '../core/tasks';
 import { chooseBackend, type BackendOptions } from '../learn/backend';
 import { chooseBackendByProbe } from '../learn/backend-probe';
+import { GPU_BACKENDS } from '../learn/defaults';
 import { PROBE_WORKER_NAME, probeInWorker, serveProbe } from './probe';
 import {
   TrainingSession,
@@ -45,8 +46,13 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, import.meta.url).href,
 });
 
-/** Aim for chunks of this many ms: short enough to pause quickly, long enough to be efficient. */
+/**
+ * Aim for chunks of this many ms: short enough to pause quickly, long enough to be efficient. On
+ * a GPU a chunk's teacher waves and loss are read back once per chunk, so chunks are longer there
+ * (a whole round of GPU_STEPS-sized steps, typically), still pausing well within a second.
+ */
 const CHUNK_TARGET_MS = 120;
+const GPU_CHUNK_TARGET_MS = 400;
 
 let session: TrainingSession | undefined;
 let config: TrainConfig | undefined;
@@ -189,9 +195,10 @@ async function trainLoop(): Promise<'done' | 'paused' | 'reset'> {
       run.roundsLeft -= 1;
       if (result.finished) emit({ type: 'round', metrics: result.finished, tensors: tf.memory().numTensors });
     } else {
-      // Adapt the chunk so each takes about CHUNK_TARGET_MS.
+      // Adapt the chunk so each takes about its target.
       const perStep = elapsed / Math.max(1, chunkSteps);
-      chunkSteps = Math.max(1, Math.min(200, Math.round(CHUNK_TARGET_MS / Math.max(perStep, 0.05))));
+      const target = GPU_BACKENDS.includes(s.backend) ? GPU_CHUNK_TARGET_MS : CHUNK_TARGET_MS;
+      chunkSteps = Math.max(1, Math.min(200, Math.round(target / Math.max(perStep, 0.05))));
     }
     emit({ type: 'progress', elapsedInRound: performance.now() - roundStartedAt, ...state() });
     await yieldNow();
