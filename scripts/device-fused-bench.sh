@@ -37,12 +37,13 @@ run() { # backend batch fused
     >> "$out/results.jsonl" 2>> "$out/bench.log"
   echo "$b batch $batch fused $fused exit $?" >> "$out/env.txt"
 }
-# Settings interleaved, REPS times over, so drift in the machine's speed falls on all of them.
+# Settings interleaved, REPS times over, so drift in the machine's speed falls on all of them
+# (WEBGPU_BATCHES or WASM_BATCHES set empty skips that backend).
 for rep in $(seq "${REPS:-1}"); do
-  for batch in ${WEBGPU_BATCHES:-1024 default}; do
+  for batch in ${WEBGPU_BATCHES-1024 default}; do
     for fused in ${WEBGPU_FUSED:-none dense all}; do run webgpu "$batch" "$fused"; done
   done
-  for batch in ${WASM_BATCHES:-1024 default}; do
+  for batch in ${WASM_BATCHES-1024 default}; do
     for fused in ${WASM_FUSED:-none all}; do run wasm "$batch" "$fused"; done
   done
 done
