@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TaskId } from '../core/task';
 import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
+import { setFusedOps } from '../learn/fused/switch';
 import { gpuCounts } from '../learn/gpu-counters';
 import { TrainingSession } from '../learn/session';
 import type { BaselineChannel } from '../learn/supervised';
@@ -35,6 +36,12 @@ const SPEC = {
     min: 1,
     max: 65536,
     help: "questions per training step in the throughput runs (default: the task's)",
+  },
+  fused: {
+    type: 'string',
+    choices: ['all', 'dense', 'attention', 'none'],
+    default: 'all',
+    help: 'fused ops (src/learn/fused) switched on',
   },
   out: { type: 'string', default: 'bench/results', help: 'folder for the JSON and markdown' },
   json: { type: 'boolean', help: 'print the JSON result on stdout' },
@@ -206,6 +213,11 @@ async function main(): Promise<void> {
   const log = (s: string): void => void process.stderr.write(s + '\n');
   const started = new Date().toISOString();
   const stop = watchStopSignals();
+  const fused = args.fused;
+  setFusedOps({
+    dense: fused === 'all' || fused === 'dense',
+    attention: fused === 'all' || fused === 'attention',
+  });
 
   const backends: Record<
     string,
@@ -255,12 +267,13 @@ async function main(): Promise<void> {
       finished: new Date().toISOString(),
       ...(stop.signal ? { interrupted: stop.signal } : {}),
       node: process.version,
+      fused,
       batchSize,
       backends,
     };
     mkdirSync(args.out, { recursive: true });
     writeFileSync(
-      `${args.out}/throughput-${backendList.join('-')}${batchSize ? `-batch${batchSize}` : ''}.json`,
+      `${args.out}/throughput-${backendList.join('-')}${batchSize ? `-batch${batchSize}` : ''}${fused === 'all' ? '' : `-fused-${fused}`}.json`,
       JSON.stringify(result, null, 2) + '\n',
     );
     const lines = [

@@ -7,7 +7,9 @@
  * pointer entries of the facts that carry it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchMatmul, dense, denseInput, matmul } from './ops';
+import { attend as fusedAttend } from './fused/attention';
+import { fusedOps } from './fused/switch';
+import { batchMatmul, dense, denseRelu, matmul } from './ops';
 import {
   encodeRelational,
   initRelational,
@@ -189,6 +191,7 @@ function attend(
   h: number,
   sink?: tf.Tensor,
 ): tf.Tensor3D {
+  if (fusedOps().attention) return fusedAttend(q, kT, v, mask, h, sink);
   const scores = batchMatmul(q, kT);
   const [, m, n] = scores.shape;
   const masked = tf.add(tf.reshape(scores, [c, h, m, n]), mask);
@@ -210,7 +213,7 @@ function norm(x: tf.Tensor2D, on: boolean): tf.Tensor2D {
 }
 
 function mlp(w: Weights, p: string, x: tf.Tensor2D, ln = false): tf.Tensor2D {
-  const hidden = tf.relu(dense(norm(x, ln), w[`${p}_m1`] as tf.Tensor2D, w[`${p}_m1b`] as tf.Tensor1D));
+  const hidden = denseRelu(norm(x, ln), w[`${p}_m1`] as tf.Tensor2D, w[`${p}_m1b`] as tf.Tensor1D);
   return tf.add(x, dense(hidden, w[`${p}_m2`] as tf.Tensor2D, w[`${p}_m2b`] as tf.Tensor1D));
 }
 
@@ -246,7 +249,7 @@ export function encodeContexts(w: Weights, shape: ModelShape, cfg: ModelConfig, 
   const ln = cfg.layerNorm ?? false;
   const mask = tf.tensor4d(g.factMask, [c, 1, 1, f]);
   const x0 = tf.tensor2d(g.facts, [c * f, shape.factTokens * shape.vocabSize]);
-  let x = tf.relu(denseInput(x0, w.femb as tf.Tensor2D, w.femb_b as tf.Tensor1D));
+  let x = denseRelu(x0, w.femb as tf.Tensor2D, w.femb_b as tf.Tensor1D, false);
   for (let i = 0; i < cfg.selfLayers; i++) {
     const p = `s${i}`;
     const xn = norm(x, ln);
@@ -292,7 +295,7 @@ export function answerLogits(
   const scale = (cfg.attnScale ?? 1) / Math.sqrt(cfg.d / h);
   const ln = cfg.layerNorm ?? false;
   const u0 = tf.tensor2d(g.questions, [c * qn, shape.questionTokens * shape.vocabSize]);
-  let u = tf.relu(denseInput(u0, w.qemb as tf.Tensor2D, w.qemb_b as tf.Tensor1D));
+  let u = denseRelu(u0, w.qemb as tf.Tensor2D, w.qemb_b as tf.Tensor1D, false);
   for (let hop = 0; hop < cfg.hops; hop++) {
     const j = cfg.shareHops ? 0 : hop;
     const p = `c${j}`;

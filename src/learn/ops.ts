@@ -4,6 +4,8 @@
  * built-in matMul gradient uses those flags; a bias gradient as ones·dy beats sum(axis 0).
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedDense, fusedMatmul } from './fused/products';
+import { fusedOps } from './fused/switch';
 
 type GradSave = (tensors: tf.Tensor[]) => void;
 
@@ -76,7 +78,16 @@ const bmm3 = tf.customGrad(((a: tf.Tensor3D, b: tf.Tensor3D, save: GradSave) => 
   b: tf.Tensor3D,
 ) => tf.Tensor3D;
 
-export const matmul = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D => mm2(a, b);
-export const dense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D => dense2(x, w, b);
-export const denseInput = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D => denseIn2(x, w, b);
-export const batchMatmul = (a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D => bmm3(a, b);
+// With the fused switch's `dense` on, src/learn/fused/products.ts does these (same values).
+const fused = (): boolean => fusedOps().dense;
+export const matmul = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D =>
+  fused() ? fusedMatmul(a, b) : mm2(a, b);
+export const dense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D =>
+  fused() ? fusedDense(x, w, b) : dense2(x, w, b);
+export const denseInput = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D =>
+  fused() ? fusedDense(x, w, b, 'linear', false) : denseIn2(x, w, b);
+export const batchMatmul = (a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D =>
+  fused() ? fusedMatmul(a, b) : bmm3(a, b);
+/** relu(x·w + b); `inputGrad` false when x is data. */
+export const denseRelu = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, inputGrad = true): tf.Tensor2D =>
+  fused() ? fusedDense(x, w, b, 'relu', inputGrad) : tf.relu(inputGrad ? dense2(x, w, b) : denseIn2(x, w, b));

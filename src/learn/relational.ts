@@ -17,6 +17,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ContextRep, GridArrays, ModelConfig, ModelShape, Weights } from './model';
+import { attend } from './fused/attention';
+import { fusedDense } from './fused/products';
+import { fusedOps } from './fused/switch';
 import { batchMatmul, matmul } from './ops';
 
 const registerCount = (cfg: ModelConfig): number => cfg.registers ?? 1;
@@ -177,6 +180,16 @@ function slotAttention(
   const qh = tf.reshape(tf.transpose(tf.reshape(q, [c, m, d, h, t]), [0, 3, 1, 2, 4]), [c * h, m, d * t]);
   const kT = tf.reshape(tf.transpose(tf.reshape(k, [c, n, d, h, t]), [0, 3, 2, 4, 1]), [c * h, d * t, n]);
   const vh = tf.reshape(tf.transpose(tf.reshape(v, [c, n, d, h]), [0, 3, 1, 2]), [c * h, n, d]);
+  if (!stay && fusedOps().attention) {
+    const o = attend(
+      tf.mul(qh, beta) as tf.Tensor3D,
+      kT as tf.Tensor3D,
+      vh as tf.Tensor3D,
+      bias as tf.Tensor4D,
+      h,
+    );
+    return tf.reshape(tf.transpose(tf.reshape(o, [c, h, m, d]), [0, 2, 3, 1]), [c * m, d, h]);
+  }
   const scores = tf.add(
     tf.reshape(tf.mul(batchMatmul(qh as tf.Tensor3D, kT as tf.Tensor3D), beta), [c, h, m, n]),
     bias,
@@ -363,7 +376,9 @@ export function relationalLogits(
   }
   // The answer is read from the first register.
   const answer = firstRegister(r);
-  const head = tf.add(matmul(answer, w.out as tf.Tensor2D), w.out_b!) as tf.Tensor2D;
+  const head = fusedOps().dense
+    ? fusedDense(answer, w.out as tf.Tensor2D, w.out_b as tf.Tensor1D)
+    : (tf.add(matmul(answer, w.out as tf.Tensor2D), w.out_b!) as tf.Tensor2D);
   if (!cfg.pointer) return head;
   const scores = tf.add(
     tf.mul(batchMatmul(tf.reshape(answer, [c, qn, cfg.d]), rep.pointerKeysT!), w.ptr_beta!),
