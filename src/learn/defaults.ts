@@ -76,21 +76,21 @@ export const PAPER_BATCH_SIZE = 16;
  */
 export const GPU_STEPS = { batchFactor: 4, learningRateFactor: 2 } as const;
 
-/** Backends where a step's cost is per-dispatch overhead (GPU_STEPS applies). */
+/** Backends that run on a GPU (where a step's cost is per-dispatch overhead). */
 export const GPU_BACKENDS: readonly string[] = ['webgpu', 'webgl'];
 
 /**
- * Questions per step, steps per round and learning rate for a backend: what the caller set, else
- * the task's defaults, scaled by GPU_STEPS on a GPU (each scaled only where the caller left it,
- * and steps per round only where the batch was left too, so a round keeps its examples).
+ * Questions per step, steps per round and learning rate: what the caller set, else the task's
+ * defaults, scaled by GPU_STEPS on a hardware GPU (each scaled only where the caller left it, and
+ * steps per round only where the batch was left too, so a round keeps its examples). Not on a
+ * software GPU (SwiftShader…): there a step costs its arithmetic, as on a CPU.
  */
 export function stepDefaults(
-  backend: string,
+  hardwareGpu: boolean,
   defaults: Pick<TrainingDefaults, 'batchSize' | 'stepsPerRound' | 'learningRate'>,
   set: { batchSize?: number; stepsPerRound?: number; learningRate?: number },
 ): { batchSize: number; stepsPerRound: number; learningRate: number } {
-  const gpu = GPU_BACKENDS.includes(backend);
-  const scaleBatch = gpu && set.batchSize === undefined;
+  const scaleBatch = hardwareGpu && set.batchSize === undefined;
   return {
     batchSize: set.batchSize ?? defaults.batchSize * (scaleBatch ? GPU_STEPS.batchFactor : 1),
     stepsPerRound:

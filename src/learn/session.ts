@@ -17,7 +17,16 @@ import {
   sampleItems,
   type OverseerView,
 } from './amplify';
-import { MODEL_CONFIGS, PAPER_BATCH_SIZE, stepDefaults, TASK_DEFAULTS, type ModelSize } from './defaults';
+import { describeDevice } from './device';
+import type { BackendName } from './backend';
+import {
+  GPU_BACKENDS,
+  MODEL_CONFIGS,
+  PAPER_BATCH_SIZE,
+  stepDefaults,
+  TASK_DEFAULTS,
+  type ModelSize,
+} from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
@@ -98,6 +107,23 @@ export async function withBaselineFallback<T>(
  * memory of one chunk's waves while keeping read-backs to a few per chunk.
  */
 export const MAX_CHUNK_QUESTIONS = 8192;
+
+/** Whether tfjs runs on a GPU that is not a software one (checked once per backend). */
+const hardwareGpu = new Map<string, Promise<boolean>>();
+function onHardwareGpu(): Promise<boolean> {
+  const backend = tf.getBackend();
+  let known = hardwareGpu.get(backend);
+  if (!known) {
+    known = GPU_BACKENDS.includes(backend)
+      ? describeDevice().then(
+          (d) => !d.software.includes(backend as BackendName),
+          () => false,
+        )
+      : Promise.resolve(false);
+    hardwareGpu.set(backend, known);
+  }
+  return known;
+}
 
 /** With evaluation 'auto': amplification trains at least this many times as long as an evaluation takes. */
 export const EVAL_RATIO = 4;
@@ -244,7 +270,7 @@ export class TrainingSession {
       seed: config.seed,
       modelSize,
       ...stepDefaults(
-        tf.getBackend(),
+        await onHardwareGpu(),
         { ...d, batchSize: config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize },
         config,
       ),
