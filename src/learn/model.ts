@@ -7,8 +7,7 @@
  * pointer entries of the facts that carry it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attend as fusedAttend } from './fused/attention';
-import { fusedOps } from './fused/switch';
+import { attend } from './fused/attention';
 import { batchMatmul, dense, denseRelu, matmul } from './ops';
 import {
   encodeRelational,
@@ -181,31 +180,6 @@ function mergeHeads(x: tf.Tensor3D, c: number, n: number, h: number): tf.Tensor2
   return tf.reshape(tf.transpose(tf.reshape(x, [c, h, n, dh]), [0, 2, 1, 3]), [c * n, h * dh]);
 }
 
-/** softmax(q·kᵀ + mask)·v over heads; q [C·H, M, dh], kT [C·H, dh, N], v [C·H, N, dh], mask [C,1,1,N]. */
-function attend(
-  q: tf.Tensor3D,
-  kT: tf.Tensor3D,
-  v: tf.Tensor3D,
-  mask: tf.Tensor4D,
-  c: number,
-  h: number,
-  sink?: tf.Tensor,
-): tf.Tensor3D {
-  if (fusedOps().attention) return fusedAttend(q, kT, v, mask, h, sink);
-  const scores = batchMatmul(q, kT);
-  const [, m, n] = scores.shape;
-  const masked = tf.add(tf.reshape(scores, [c, h, m, n]), mask);
-  let probs: tf.Tensor;
-  if (sink) {
-    // exp(s) / (Σ exp(s) + exp(sink)), shifted by the max for stability (the shift cancels in value and gradient).
-    const top = tf.max(masked, 3, true);
-    const e = tf.exp(tf.sub(masked, top));
-    probs = tf.div(e, tf.add(tf.sum(e, 3, true), tf.exp(tf.sub(sink, top))));
-  } else probs = tf.softmax(masked);
-  const att = tf.reshape(probs, [c * h, m, n]) as tf.Tensor3D;
-  return batchMatmul(att, v);
-}
-
 function norm(x: tf.Tensor2D, on: boolean): tf.Tensor2D {
   if (!on) return x;
   const { mean, variance } = tf.moments(x, 1, true);
@@ -256,7 +230,7 @@ export function encodeContexts(w: Weights, shape: ModelShape, cfg: ModelConfig, 
     const q = splitHeads(tf.mul(matmul(xn, w[`${p}_q`] as tf.Tensor2D), scale), c, f, h);
     const kT = splitHeadsT(matmul(xn, w[`${p}_k`] as tf.Tensor2D), c, f, h);
     const v = splitHeads(matmul(xn, w[`${p}_v`] as tf.Tensor2D), c, f, h);
-    const att = mergeHeads(attend(q, kT, v, mask, c, h, cfg.sink ? w[`${p}_sink`] : undefined), c, f, h);
+    const att = mergeHeads(attend(q, kT, v, mask, h, cfg.sink ? w[`${p}_sink`] : undefined), c, f, h);
     x = tf.add(x, matmul(att, w[`${p}_o`] as tf.Tensor2D));
     x = mlp(w, p, x, ln);
   }
@@ -301,7 +275,7 @@ export function answerLogits(
     const p = `c${j}`;
     const q = splitHeads(tf.mul(matmul(norm(u, ln), w[`${p}_q`] as tf.Tensor2D), scale), c, qn, h);
     const att = mergeHeads(
-      attend(q, rep.hopKeysT[j]!, rep.hopValues[j]!, rep.mask, c, h, cfg.sink ? w[`${p}_sink`] : undefined),
+      attend(q, rep.hopKeysT[j]!, rep.hopValues[j]!, rep.mask, h, cfg.sink ? w[`${p}_sink`] : undefined),
       c,
       qn,
       h,
