@@ -324,6 +324,11 @@ export class TrainingSession {
     return this.baseline?.where ?? null;
   }
 
+  /** The teacher's model calls (waves) for amplification's targets so far: one read-back each. */
+  get teacherWaves(): number {
+    return this.waveCount;
+  }
+
   /** Mean model calls (waves) per amplification step so far. */
   get meanWaves(): number {
     return this.ampSteps ? this.waveCount / this.ampSteps : 0;
