@@ -31,6 +31,12 @@ const SPEC = {
     help: 'ground-truth-free depth curriculum (default on)',
   },
   'subquestions-per-context': { type: 'int', min: 0, max: 16 },
+  'overseer-noise': {
+    type: 'number',
+    min: 0,
+    max: 0.5,
+    help: "chance that H's combination gives a wrong well-typed answer (default 0)",
+  },
   'no-supervised': { type: 'boolean', help: 'skip the supervised baseline' },
   'inline-baseline': {
     type: 'boolean',
@@ -131,6 +137,7 @@ async function main(): Promise<void> {
     curriculum: args.curriculum === undefined ? undefined : args.curriculum === 'on',
     subquestionsPerContext: args['subquestions-per-context'],
     evaluation: args.evaluate as 'auto' | 'every-round',
+    overseerNoise: args['overseer-noise'],
   };
   try {
     const session = await createSession(config, channel, (why) => process.stderr.write(`${why}\n`));
@@ -162,7 +169,8 @@ async function run(
     process.stdout.write(
       `${task.title} (${taskId}, ${preset}${args.size ? `, size ${args.size}` : ''}), seed ${c.seed}, backend ${backend}, ` +
         `model ${c.modelSize} (${session.parameters} parameters), ${c.stepsPerRound} steps/round × ${c.batchSize} questions, lr ${c.learningRate}, ` +
-        `held-out ${session.heldOut.length} questions, baseline ${session.baselineWhere ?? 'off'}, evaluation ${c.evaluation ?? 'every-round'}\n`,
+        `held-out ${session.heldOut.length} questions, baseline ${session.baselineWhere ?? 'off'}, evaluation ${c.evaluation ?? 'every-round'}` +
+        `${c.overseerNoise > 0 ? `, overseer noise ${c.overseerNoise}` : ''}\n`,
     );
     const depths = Array.from({ length: task.maxDepth(c.params) }, (_, i) => `d${i + 1}`.padStart(5));
     process.stdout.write(tableHeader(depths) + '\n');

@@ -9,6 +9,7 @@ import type { Accuracies, RoundMetrics } from './metrics';
 import type { TraceNode } from './recursion';
 import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from './task';
 import { getTask } from './tasks';
+import { MAX_OVERSEER_NOISE } from './noisy-overseer';
 
 export const RECORDING_FORMAT = 'amplification-lab/recording';
 export const RUN_FORMAT = 'amplification-lab/run';
@@ -34,6 +35,8 @@ export interface RunSettings {
   batchSize?: number;
   learningRate?: number;
   supervised?: boolean;
+  /** Chance that H's combination gives a wrong well-typed answer (src/core/noisy-overseer.ts); absent: 0. */
+  overseerNoise?: number;
 }
 
 /** Weights as plain data: per variable its shape and its values, base64 of float32 little-endian. */
@@ -126,7 +129,7 @@ export interface RunFile {
 
 /** The settings that define a run, as one comparable string (field order and undefined ignored). */
 export function configKeyOf(c: RunSettings): string {
-  return [
+  const key = [
     c.task,
     c.preset,
     c.size ?? '',
@@ -134,7 +137,9 @@ export function configKeyOf(c: RunSettings): string {
     c.modelSize ?? '',
     c.stepsPerRound ?? '',
     c.batchSize ?? '',
-  ].join('|');
+  ];
+  // A clean overseer keeps the key it had before noise existed.
+  return (c.overseerNoise ? [...key, c.overseerNoise] : key).join('|');
 }
 
 /** The size a run really uses: the settings' own, else its preset's (so `size=5` and no size agree). */
@@ -157,7 +162,8 @@ export function snapshotFits(page: RunSettings, resolved: RunSettings): boolean 
     runSize(page) === runSize(resolved) &&
     (page.modelSize === undefined || page.modelSize === resolved.modelSize) &&
     (page.stepsPerRound === undefined || page.stepsPerRound === resolved.stepsPerRound) &&
-    (page.batchSize === undefined || page.batchSize === resolved.batchSize)
+    (page.batchSize === undefined || page.batchSize === resolved.batchSize) &&
+    (page.overseerNoise ?? 0) === (resolved.overseerNoise ?? 0)
   );
 }
 
@@ -179,7 +185,8 @@ export function runFits(page: RunSettings, run: Pick<RunFile, 'settings' | 'snap
     runSize(page) === runSize(used) &&
     same(page.modelSize, saved.modelSize, used.modelSize) &&
     same(page.stepsPerRound, saved.stepsPerRound, used.stepsPerRound) &&
-    same(page.batchSize, saved.batchSize, used.batchSize)
+    same(page.batchSize, saved.batchSize, used.batchSize) &&
+    (page.overseerNoise ?? 0) === (used.overseerNoise ?? 0)
   );
 }
 
@@ -422,6 +429,8 @@ function validateSettings(v: unknown, path: string): RunSettings {
     c.modelSize = oneOf(o.modelSize, `${path}.modelSize`, ['small', 'medium', 'large'] as const);
   if (o.stepsPerRound !== undefined && o.stepsPerRound !== null)
     c.stepsPerRound = int(o.stepsPerRound, `${path}.stepsPerRound`, 1, 10_000);
+  if (o.overseerNoise !== undefined && o.overseerNoise !== 0)
+    c.overseerNoise = num(o.overseerNoise, `${path}.overseerNoise`, 0, MAX_OVERSEER_NOISE);
   return c;
 }
 
@@ -479,6 +488,8 @@ function validateSnapshot(v: unknown, path: string, settings: RunSettings): Sess
       config[k] = int(c[k], `${path}.config.${k}`, k === 'subquestionsPerContext' ? 0 : 1, 100_000);
   for (const k of ['learningRate', 'admitAgreement', 'deepestShare'])
     if (c[k] !== undefined) config[k] = num(c[k], `${path}.config.${k}`, 0, 1);
+  if (c.overseerNoise !== undefined)
+    config.overseerNoise = num(c.overseerNoise, `${path}.config.overseerNoise`, 0, MAX_OVERSEER_NOISE);
   for (const k of ['supervised', 'skipUnknown', 'curriculum'])
     if (c[k] !== undefined) {
       if (typeof c[k] !== 'boolean') fail(`${path}.config.${k}`, 'must be true or false');

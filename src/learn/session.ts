@@ -10,6 +10,7 @@ import type { WaveItem } from '../core/recursion';
 import { createRng, type Rng } from '../core/rng';
 import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
 import { getTask } from '../core/tasks';
+import { noisyOverseer, overseerNoiseProblem } from '../core/noisy-overseer';
 import {
   amplificationTargets,
   amplifiedAnswers,
@@ -75,6 +76,12 @@ export interface SessionConfig {
    * when rounds are short. Rounds not evaluated give no metrics (their numbers are skipped).
    */
   evaluation?: 'every-round' | 'auto';
+  /**
+   * Chance (0 … 0.5, default 0) that H's combination step gives a wrong well-typed answer. Every
+   * use of H here is noisy (amplification's targets, the curriculum's check, Amp(X) at evaluation);
+   * the ground truth and HCH are not.
+   */
+  overseerNoise?: number;
 }
 
 /** Options that are not part of the session's configuration (they do not go into snapshots). */
@@ -232,7 +239,15 @@ export class TrainingSession {
     this.task = task;
     this.config = config;
     this.backend = tf.getBackend();
-    this.view = overseerView(task);
+    this.view =
+      config.overseerNoise > 0
+        ? noisyOverseer(
+            overseerView(task),
+            config.params,
+            config.overseerNoise,
+            createRng(config.seed).fork('overseer-noise'),
+          )
+        : overseerView(task);
     const root = createRng(config.seed);
     const enc = task.encoding(config.params);
     const init = root.fork('init');
@@ -282,6 +297,7 @@ export class TrainingSession {
       admitAgreement: config.admitAgreement ?? 0.85,
       deepestShare: config.deepestShare ?? d.deepestShare,
       subquestionsPerContext: config.subquestionsPerContext ?? d.subquestionsPerContext,
+      overseerNoise: config.overseerNoise ?? 0,
       ...(config.evaluation ? { evaluation: config.evaluation } : {}),
       params: resolveParams(task, config.preset, config.size),
       model: { ...MODEL_CONFIGS[modelSize], ...d.model, ...config.model },
@@ -296,6 +312,8 @@ export class TrainingSession {
       throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
     if (resolved.evaluation !== undefined && !['every-round', 'auto'].includes(resolved.evaluation))
       throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
+    const noiseProblem = overseerNoiseProblem(resolved.overseerNoise);
+    if (noiseProblem) throw new Error(noiseProblem);
     const s = new TrainingSession(task, resolved);
     if (resolved.supervised) {
       const bc: BaselineConfig = {

@@ -38,3 +38,30 @@ export function narrateRound(m: RoundMetrics, previous?: RoundMetrics): string {
     amp(1),
   )} of them right, since H answers them with lookups alone.`;
 }
+
+/** A noise rate as people say it: 0.05 → "5%", 0.005 → "0.5%". */
+export const noiseText = (p: number): string => `${+(p * 100).toFixed(1)}%`;
+
+/**
+ * What a noisy H did, after a round: X and Amp(X) against a clean run of the same seed at the
+ * same round, when there is one.
+ */
+export function narrateNoise(
+  noise: number,
+  noisy: RoundMetrics,
+  clean: RoundMetrics | undefined,
+  cleanName = 'a clean H',
+): string {
+  const head = `With ${noiseText(noise)} of H's answers wrong, X reached ${pct(noisy.modelAccuracy)} by round ${noisy.round}`;
+  // X can beat its own teacher: a slip is one target among many, so training averages it away.
+  const beyond =
+    noisy.modelAccuracy > noisy.amplifiedAccuracy + 0.02
+      ? "; X is right more often than its noisy teacher Amp(X), because training averages H's slips away"
+      : '';
+  if (!clean)
+    return `${head} (Amp(X) ${pct(noisy.amplifiedAccuracy)})${beyond}. No clean run of this seed to compare with.`;
+  const when = clean.round === noisy.round ? '' : ` at its last round, ${clean.round}`;
+  return `${head} against ${pct(clean.modelAccuracy)} with ${cleanName}${when} (Amp(X) ${pct(noisy.amplifiedAccuracy)} against ${pct(
+    clean.amplifiedAccuracy,
+  )})${beyond}.`;
+}

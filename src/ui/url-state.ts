@@ -35,6 +35,8 @@ export const SIZE_LIMITS = { min: 2, max: 64 } as const;
 export const STEPS_LIMITS = { min: 1, max: 10_000 } as const;
 export const BATCH_LIMITS = { min: 1, max: 4096 } as const;
 export const SEED_MAX = 2 ** 32 - 1;
+/** Mirrors src/core/noisy-overseer's MAX_OVERSEER_NOISE. */
+export const NOISE_MAX = 0.5;
 
 export interface UrlState {
   task: TaskId;
@@ -54,6 +56,8 @@ export interface UrlState {
   round: number | undefined;
   /** Presenter mode: large type, high contrast, keyboard-driven. */
   presenter: boolean;
+  /** Chance (0 … NOISE_MAX) that H's combination gives a wrong answer; 0: a clean overseer. */
+  noise: number;
 }
 
 export interface Notice {
@@ -157,6 +161,18 @@ export const PARAMS = [
           : { ok: false, allowed: '1 or 0' },
     format: (v) => (v ? '1' : '0'),
   } satisfies ParamSpec<'presenter'>,
+  {
+    name: 'noise',
+    default: 0,
+    defaultText: '0, a clean overseer',
+    parse: (raw) => {
+      const n = /^\s*(0|0?\.\d{1,6})\s*$/.test(raw) ? Number(raw) : NaN;
+      return n >= 0 && n <= NOISE_MAX
+        ? { ok: true, value: n }
+        : { ok: false, allowed: `a number from 0 to ${NOISE_MAX}` };
+    },
+    format: (v) => String(v),
+  } satisfies ParamSpec<'noise'>,
 ] as const;
 
 export function defaultState(): UrlState {

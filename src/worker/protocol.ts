@@ -53,6 +53,8 @@ export interface TrainConfig {
   batchSize?: number;
   learningRate?: number;
   supervised?: boolean;
+  /** Chance that H's combination gives a wrong well-typed answer (0 … 0.5; absent: 0). */
+  overseerNoise?: number;
 }
 
 /** Page → worker. */

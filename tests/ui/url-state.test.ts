@@ -18,6 +18,7 @@ describe('URL state', () => {
       'hide',
       'round',
       'presenter',
+      'noise',
     ]);
   });
 
@@ -59,6 +60,7 @@ describe('URL state', () => {
       hide: ['controls', 'explain'],
       round: undefined,
       presenter: false,
+      noise: 0,
     });
   });
 
