@@ -31,6 +31,12 @@ const SPEC = {
     help: 'ground-truth-free depth curriculum (default on)',
   },
   'subquestions-per-context': { type: 'int', min: 0, max: 16 },
+  overseer: {
+    type: 'string',
+    choices: ['hand', 'learned'],
+    default: 'hand',
+    help: "who decomposes in Amp(X): H, or H' learned from H's steps",
+  },
   'no-supervised': { type: 'boolean', help: 'skip the supervised baseline' },
   'inline-baseline': {
     type: 'boolean',
@@ -131,6 +137,7 @@ async function main(): Promise<void> {
     curriculum: args.curriculum === undefined ? undefined : args.curriculum === 'on',
     subquestionsPerContext: args['subquestions-per-context'],
     evaluation: args.evaluate as 'auto' | 'every-round',
+    overseer: args.overseer as 'hand' | 'learned',
   };
   try {
     const session = await createSession(config, channel, (why) => process.stderr.write(`${why}\n`));

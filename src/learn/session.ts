@@ -13,6 +13,7 @@ import { getTask } from '../core/tasks';
 import { amplificationStep, amplifiedAnswers, overseerView, sampleItems, type OverseerView } from './amplify';
 import { MODEL_CONFIGS, PAPER_BATCH_SIZE, TASK_DEFAULTS, type ModelSize } from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
+import { LearnedOverseer } from './learned-overseer';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
 import {
@@ -66,6 +67,11 @@ export interface SessionConfig {
    * when rounds are short. Rounds not evaluated give no metrics (their numbers are skipped).
    */
   evaluation?: 'every-round' | 'auto';
+  /**
+   * Who decomposes inside Amp(X) (default 'hand'): H itself, or 'learned': H' trained on H's own
+   * steps, standing in for H once it agrees with H on held-out steps (learned-overseer.ts).
+   */
+  overseer?: 'hand' | 'learned';
 }
 
 /** Options that are not part of the session's configuration (they do not go into snapshots). */
@@ -186,6 +192,8 @@ export class TrainingSession {
   readonly maxDepth: number;
 
   private readonly view: OverseerView;
+  /** H' and the view that routes H's calls through it (overseer 'learned'), else null. */
+  private readonly learned: { h: LearnedOverseer; view: OverseerView } | null = null;
   private readonly x: Learner;
   /** Set by createWithTask (null when the baseline is off). */
   private baseline: Baseline | null = null;
@@ -201,6 +209,10 @@ export class TrainingSession {
     this.config = config;
     this.backend = tf.getBackend();
     this.view = overseerView(task);
+    if (config.overseer === 'learned') {
+      const h = new LearnedOverseer({ seed: config.seed });
+      this.learned = { h, view: h.router.view(this.view) };
+    }
     const root = createRng(config.seed);
     const enc = task.encoding(config.params);
     const init = root.fork('init');
@@ -249,6 +261,7 @@ export class TrainingSession {
       deepestShare: config.deepestShare ?? d.deepestShare,
       subquestionsPerContext: config.subquestionsPerContext ?? d.subquestionsPerContext,
       ...(config.evaluation ? { evaluation: config.evaluation } : {}),
+      overseer: config.overseer ?? 'hand',
       params: resolveParams(task, config.preset, config.size),
       model: { ...MODEL_CONFIGS[modelSize], ...d.model, ...config.model },
     };
@@ -262,6 +275,8 @@ export class TrainingSession {
       throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
     if (resolved.evaluation !== undefined && !['every-round', 'auto'].includes(resolved.evaluation))
       throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
+    if (!['hand', 'learned'].includes(resolved.overseer))
+      throw new Error(`overseer must be 'hand' or 'learned', got ${String(resolved.overseer)}`);
     const s = new TrainingSession(task, resolved);
     if (resolved.supervised) {
       const bc: BaselineConfig = {
@@ -335,6 +350,21 @@ export class TrainingSession {
     return 1 + this.ampRng.int(top - 1);
   }
 
+  /** The overseer amplification's training uses: H, or H' routed through (evaluation always uses H). */
+  private amplificationView(): OverseerView {
+    return this.learned?.view ?? this.view;
+  }
+
+  /**
+   * Calls to the real H since the last count: every decomposition with H, H's share with H'.
+   * H' trains here, whenever enough new steps of H came in.
+   */
+  private async overseerCallsSince(r: { overseerCalls: number }): Promise<number> {
+    if (!this.learned) return r.overseerCalls;
+    if (this.learned.h.due) await this.learned.h.train();
+    return this.learned.h.router.takeRealCalls();
+  }
+
   /** The curriculum's check: X vs Amp(X) on fresh questions of each admitted depth (no ground truth). */
   private async updateCurriculum(): Promise<void> {
     const per = 64;
@@ -347,7 +377,7 @@ export class TrainingSession {
       }
     }
     const own = await this.x.answer(items);
-    const amp = (await amplifiedAnswers(this.view, this.x, this.x.weights, items)).answers;
+    const amp = (await amplifiedAnswers(this.amplificationView(), this.x, this.x.weights, items)).answers;
     const agree = new Map<number, number>();
     depths.forEach((d, i) => agree.set(d, (agree.get(d) ?? 0) + (own[i] === amp[i] ? 1 : 0)));
     this.agreement = {};
@@ -372,7 +402,7 @@ export class TrainingSession {
       () => this.drawDepth(),
     );
     const top = this.admittedDepth;
-    const r = await amplificationStep(this.view, this.x, this.teacher, items, {
+    const r = await amplificationStep(this.amplificationView(), this.x, this.teacher, items, {
       skipUnknown: this.config.skipUnknown,
       subquestionsPerContext: this.config.subquestionsPerContext,
       rng: this.ampRng,
@@ -380,7 +410,7 @@ export class TrainingSession {
     });
     this.examples += r.examples;
     const used = r.examples;
-    this.overseerCalls += r.overseerCalls;
+    this.overseerCalls += await this.overseerCallsSince(r);
     this.waveCount += r.waves;
     this.modelQueries += r.modelQueries;
     this.ampSteps++;
@@ -533,6 +563,7 @@ export class TrainingSession {
       evalSeconds: this.evalSeconds,
       loss: this.lastLoss,
       skippedEvaluations: skipped,
+      ...(this.learned ? { learnedOverseerAgreement: this.learned.h.agreement } : {}),
     };
     this.history.push(m);
     return m;
@@ -603,6 +634,7 @@ export class TrainingSession {
     disposeWeights(this.teacher);
     this.x.dispose();
     this.baseline?.dispose();
+    this.learned?.h.dispose();
   }
 
   /**
