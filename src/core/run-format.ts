@@ -34,6 +34,8 @@ export interface RunSettings {
   batchSize?: number;
   learningRate?: number;
   supervised?: boolean;
+  /** Who decomposes in Amp(X): H ('hand', also when left out) or H' learned from H's steps. */
+  overseer?: 'hand' | 'learned';
 }
 
 /** Weights as plain data: per variable its shape and its values, base64 of float32 little-endian. */
@@ -126,7 +128,9 @@ export interface RunFile {
 
 /** The settings that define a run, as one comparable string (field order and undefined ignored). */
 export function configKeyOf(c: RunSettings): string {
-  return [c.task, c.preset, c.size ?? '', c.seed, c.modelSize ?? '', c.stepsPerRound ?? ''].join('|');
+  const key = [c.task, c.preset, c.size ?? '', c.seed, c.modelSize ?? '', c.stepsPerRound ?? ''];
+  // Appended only for H', so the keys of runs with H stay as they were.
+  return (c.overseer === 'learned' ? [...key, 'learned'] : key).join('|');
 }
 
 /** The size a run really uses: the settings' own, else its preset's (so `size=5` and no size agree). */
@@ -148,7 +152,8 @@ export function snapshotFits(page: RunSettings, resolved: RunSettings): boolean 
     page.seed === resolved.seed &&
     runSize(page) === runSize(resolved) &&
     (page.modelSize === undefined || page.modelSize === resolved.modelSize) &&
-    (page.stepsPerRound === undefined || page.stepsPerRound === resolved.stepsPerRound)
+    (page.stepsPerRound === undefined || page.stepsPerRound === resolved.stepsPerRound) &&
+    (page.overseer ?? 'hand') === (resolved.overseer ?? 'hand')
   );
 }
 
@@ -169,7 +174,8 @@ export function runFits(page: RunSettings, run: Pick<RunFile, 'settings' | 'snap
     used.task === saved.task &&
     runSize(page) === runSize(used) &&
     same(page.modelSize, saved.modelSize, used.modelSize) &&
-    same(page.stepsPerRound, saved.stepsPerRound, used.stepsPerRound)
+    same(page.stepsPerRound, saved.stepsPerRound, used.stepsPerRound) &&
+    (page.overseer ?? 'hand') === (used.overseer ?? 'hand')
   );
 }
 
@@ -412,6 +418,8 @@ function validateSettings(v: unknown, path: string): RunSettings {
     c.modelSize = oneOf(o.modelSize, `${path}.modelSize`, ['small', 'medium', 'large'] as const);
   if (o.stepsPerRound !== undefined && o.stepsPerRound !== null)
     c.stepsPerRound = int(o.stepsPerRound, `${path}.stepsPerRound`, 1, 10_000);
+  if (o.overseer !== undefined && o.overseer !== null)
+    c.overseer = oneOf(o.overseer, `${path}.overseer`, ['hand', 'learned'] as const);
   return c;
 }
 

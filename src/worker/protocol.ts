@@ -53,6 +53,7 @@ export interface TrainConfig {
   batchSize?: number;
   learningRate?: number;
   supervised?: boolean;
+  overseer?: 'hand' | 'learned';
 }
 
 /** Page → worker. */

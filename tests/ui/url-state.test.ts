@@ -14,6 +14,7 @@ describe('URL state', () => {
       'steps',
       'speed',
       'model',
+      'overseer',
       'hide',
       'round',
       'presenter',
@@ -31,7 +32,7 @@ describe('URL state', () => {
 
   test('valid values are read', () => {
     const { state, notices } = parseUrlState(
-      '?task=union-find&preset=paper&size=12&seed=42&backend=wasm&steps=30&speed=fast&model=medium&hide=controls,explain',
+      '?task=union-find&preset=paper&size=12&seed=42&backend=wasm&steps=30&speed=fast&model=medium&overseer=learned&hide=controls,explain',
     );
     expect(notices).toEqual([]);
     expect(state).toEqual({
@@ -43,6 +44,7 @@ describe('URL state', () => {
       steps: 30,
       speed: 'fast',
       model: 'medium',
+      overseer: 'learned',
       hide: ['controls', 'explain'],
       round: undefined,
       presenter: false,
@@ -60,6 +62,7 @@ describe('URL state', () => {
     ['steps', 'steps=0'],
     ['steps', 'steps=3.5'],
     ['speed', 'speed=warp'],
+    ['overseer', 'overseer=robot'],
     ['model', 'model=xl'],
     ['hide', 'hide=controls,everything'],
   ])('an invalid %s falls back to its default with a notice naming it (%s)', (param, query) => {
