@@ -14,6 +14,8 @@ import type { Decomposition, OverseerTask } from './task';
 export interface TranscriptStep {
   input: string[];
   output: string[];
+  /** The depth class of the question H was decomposing. */
+  depth: number;
 }
 
 /** Names split into whole words, everything else per character (so a pattern's symbols stay apart). */
@@ -173,6 +175,13 @@ export class OverseerRouter {
   learnedCalls = 0;
   /** H', when trusted; null: every call goes to H. */
   step: StepFunction | null = null;
+  /**
+   * The depths of question H' decomposes ('all', or those where it agreed with H on held-out
+   * steps): a depth it has not seen H decompose is H's, however familiar its tokens look.
+   */
+  depths: ReadonlySet<number> | 'all' = 'all';
+  /** The depths of the questions H has decomposed so far. */
+  readonly depthsSeen = new Set<number>();
   readonly trainSteps: TranscriptStep[] = [];
   readonly heldOutSteps: TranscriptStep[] = [];
   /** Steps recorded since the last call to takeNewSteps(). */
@@ -226,7 +235,11 @@ export class OverseerRouter {
   private run(task: OverseerTask, ctx: unknown, q: unknown): Decomposition<unknown> {
     this.calls++;
     const audit = this.options.auditEvery > 0 && this.calls % this.options.auditEvery === 0;
-    return this.step && !audit ? this.learned(task, ctx, q, this.step) : this.real(task, ctx, q, [], []);
+    const depth = task.depth(ctx, q);
+    const mine = this.depths === 'all' || this.depths.has(depth);
+    return this.step && mine && !audit
+      ? this.learned(task, ctx, q, this.step, depth)
+      : this.real(task, ctx, q, depth, [], []);
   }
 
   private record(step: TranscriptStep, heldOut: boolean): void {
@@ -245,10 +258,12 @@ export class OverseerRouter {
     task: OverseerTask,
     ctx: unknown,
     q: unknown,
+    depth: number,
     asked: readonly unknown[],
     got: readonly Answer[],
   ): Decomposition<unknown> {
     this.realCalls++;
+    this.depthsSeen.add(depth);
     const heldOut = this.transcripts++ % this.options.heldOutEvery === 0;
     const subanswers: Answer[] = [];
     const steps = task.overseer(ctx, q);
@@ -256,7 +271,7 @@ export class OverseerRouter {
     while (!next.done) {
       const sub = next.value;
       this.shapes.add(sub);
-      this.record({ input: stepInput(q, subanswers), output: askStep(sub) }, heldOut);
+      this.record({ input: stepInput(q, subanswers), output: askStep(sub), depth }, heldOut);
       const i = subanswers.length;
       const replayed = i < asked.length && sameTokens(questionTokens(asked[i]), questionTokens(sub));
       const answer: Answer = replayed ? got[i]! : yield sub;
@@ -265,18 +280,24 @@ export class OverseerRouter {
       subanswers.push(answer);
       next = steps.next(answer);
     }
-    this.record({ input: stepInput(q, subanswers), output: answerStep(next.value) }, heldOut);
+    this.record({ input: stepInput(q, subanswers), output: answerStep(next.value), depth }, heldOut);
     return next.value;
   }
 
-  private *learned(task: OverseerTask, ctx: unknown, q: unknown, step: StepFunction): Decomposition<unknown> {
+  private *learned(
+    task: OverseerTask,
+    ctx: unknown,
+    q: unknown,
+    step: StepFunction,
+    depth: number,
+  ): Decomposition<unknown> {
     const asked: unknown[] = [];
     const got: Answer[] = [];
     for (let m = 0; m < this.options.maxMoves; m++) {
       const out = step(stepInput(q, got));
       const move = out && decodeStep(out);
       if (!move || ('ask' in move && !this.shapes.known(move.ask))) {
-        return yield* this.real(task, ctx, q, asked, got);
+        return yield* this.real(task, ctx, q, depth, asked, got);
       }
       if ('answer' in move) {
         this.learnedCalls++;

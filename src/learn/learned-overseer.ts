@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../core/rng';
 import { dense, matmul } from './ops';
-import { agreementOn, OverseerRouter, type RouterOptions } from '../core/transcript';
+import { agreementOn, OverseerRouter, type RouterOptions, type TranscriptStep } from '../core/transcript';
 
 export interface LearnedOverseerOptions extends RouterOptions {
   /** Input and output positions; longer steps are left to H. */
@@ -20,14 +20,16 @@ export interface LearnedOverseerOptions extends RouterOptions {
   batchSize?: number;
   /** Minibatch updates per chunk of training; agreement is measured after each chunk. */
   updates?: number;
-  /** Chunks per call to train() while H' is not trusted (it stops at the first trusted one). */
+  /** Chunks per call to train() while some depth is not H''s yet (it stops once every one is). */
   maxChunks?: number;
-  /** New steps of H that make training due: while H' is not trusted, and once it is. */
+  /** New steps of H that make training due: while some depth is not H''s yet, and once every one is. */
   trainAfter?: number;
   retrainAfter?: number;
   /** Agreement with H on held-out steps that H' needs before it stands in for H. */
   trustAt?: number;
-  /** Held-out steps needed before agreement counts. */
+  /** H' answers a step only when each of its tokens has at least this probability (default 0.9). */
+  minConfidence?: number;
+  /** Held-out steps needed before agreement counts (overall, and per depth for trust there). */
   minHeldOut?: number;
   seed?: number;
 }
@@ -80,19 +82,29 @@ export class LearnedOverseer {
       retrainAfter: options.retrainAfter ?? 5_000,
       trustAt: options.trustAt ?? 0.98,
       minHeldOut: options.minHeldOut ?? 200,
+      minConfidence: options.minConfidence ?? 0.9,
       seed: options.seed ?? 1,
     };
     this.rng = createRng(this.o.seed);
   }
 
-  /** Whether amplification currently uses H'. */
-  get trusted(): boolean {
-    return this.router.step !== null;
+  /**
+   * Whether enough new steps of H came in to train again: soon while some depth H decomposed is
+   * not yet H''s (at first, or a depth the curriculum just admitted), seldom once every one is.
+   */
+  get due(): boolean {
+    return this.router.freshSteps >= (this.complete ? this.o.retrainAfter : this.o.trainAfter);
   }
 
-  /** Whether enough new steps of H came in to train again: soon while H' is not trusted, seldom once it is. */
-  get due(): boolean {
-    return this.router.freshSteps >= (this.trusted ? this.o.retrainAfter : this.o.trainAfter);
+  /** Whether H' stands in for H at every depth H has decomposed so far. */
+  private get complete(): boolean {
+    const trusted = this.trustedDepths;
+    return this.router.depthsSeen.size > 0 && [...this.router.depthsSeen].every((d) => trusted.has(d));
+  }
+
+  /** Whether amplification uses H' at any depth. */
+  get trusted(): boolean {
+    return this.router.step !== null;
   }
 
   private id(token: string, grow: boolean): number {
@@ -156,7 +168,7 @@ export class LearnedOverseer {
   async train(): Promise<number | null> {
     const fresh = this.router.takeNewSteps();
     const steps = this.router.trainSteps;
-    if (steps.length === 0 || (fresh === 0 && this.trusted)) return null;
+    if (steps.length === 0 || (fresh === 0 && this.complete)) return null;
     if (!this.vars) this.build();
     const { inputTokens: L, outputTokens: M } = this.o;
     const rows: { x: Int32Array; y: Int32Array }[] = [];
@@ -172,9 +184,9 @@ export class LearnedOverseer {
     const B = Math.min(this.o.batchSize, rows.length);
     let total = 0;
     let updates = 0;
-    // Trusted: one chunk on the new steps; not yet: chunks until it is (or maxChunks).
-    const chunks = this.trusted ? 1 : this.o.maxChunks;
-    for (let c = 0; c < chunks && !(c > 0 && this.trusted); c++) {
+    // Trusted at every depth: one chunk on the new steps; not yet: chunks until it is (or maxChunks).
+    const chunks = this.complete ? 1 : this.o.maxChunks;
+    for (let c = 0; c < chunks && !(c > 0 && this.complete); c++) {
       for (let u = 0; u < this.o.updates; u++, updates++) total += await this.update(rows, B);
       await this.copyWeights();
       this.measure();
@@ -231,16 +243,32 @@ export class LearnedOverseer {
     this.memo.clear();
   }
 
-  /** Agreement on the held-out steps; H' is trusted from here on when it reaches trustAt. */
+  /**
+   * Agreement on the held-out steps, and per depth: H' stands in for H at the depths where it
+   * agrees on trustAt of at least minHeldOut steps.
+   */
   private measure(): void {
     const held = this.router.heldOutSteps;
-    if (held.length < this.o.minHeldOut) {
-      this.agreement = null;
-      this.router.step = null;
-      return;
+    const predict = (input: readonly string[]): readonly string[] | null => this.predict(input);
+    this.agreement = held.length >= this.o.minHeldOut ? agreementOn(held, predict) : null;
+    const byDepth = new Map<number, TranscriptStep[]>();
+    for (const s of held) {
+      let list = byDepth.get(s.depth);
+      if (!list) byDepth.set(s.depth, (list = []));
+      list.push(s);
     }
-    this.agreement = agreementOn(held, (input) => this.predict(input));
-    this.router.step = this.agreement >= this.o.trustAt ? (input) => this.predict(input) : null;
+    const depths = new Set<number>();
+    for (const [d, steps] of byDepth)
+      if (steps.length >= this.o.minHeldOut && agreementOn(steps, predict) >= this.o.trustAt) depths.add(d);
+    this.router.depths = depths;
+    this.router.step = depths.size > 0 ? predict : null;
+  }
+
+  /** Depths H' stands in for H at (empty before it is trusted anywhere). */
+  get trustedDepths(): ReadonlySet<number> {
+    const d = this.router.depths;
+    if (!this.router.step) return new Set();
+    return d === 'all' ? new Set(this.router.depthsSeen) : d;
   }
 
   /** H''s move for these input tokens, or null when the input is unfamiliar (or H' is untrained). */
@@ -268,20 +296,27 @@ export class LearnedOverseer {
     }
     for (let k = 0; k < Hd; k++) if (h[k]! < 0) h[k] = 0;
     const out: string[] = [];
+    const scores: number[] = [];
     for (let j = 0; j < M; j++) {
       let best = -1;
       let bestScore = -Infinity;
+      scores.length = 0;
       // Only tokens H put at this position: H' cannot spell a token it never saw there.
       for (const t of this.seenOut[j]!) {
         const c = j * this.vocab + t;
         let s = w.b2[c]!;
         const row = c * Hd;
         for (let k = 0; k < Hd; k++) s += h[k]! * w.w2t[row + k]!;
+        scores.push(s);
         if (s > bestScore) {
           bestScore = s;
           best = t;
         }
       }
+      // Unsure of a token (a sum it has seldom seen, say): H' leaves the call to H.
+      let total = 0;
+      for (const s of scores) total += Math.exp(s - bestScore);
+      if (1 / total < this.o.minConfidence) return null;
       if (best === PAD || best < 0) break;
       out.push(this.names[best]!);
       if (this.names[best] === 'end') break;

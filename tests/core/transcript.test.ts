@@ -102,6 +102,24 @@ describe('the router', () => {
     expect(router.learnedCalls).toBe(items.length - items.length / 10);
   });
 
+  it("sends H the questions of depths H' is not trusted at, and records each step's depth", async () => {
+    const task = TASKS.wildcard;
+    const params = resolveParams(task, 'workshop');
+    const items = sampleItems(task, createRng(4), params, 30, 4);
+    const answer = (batch: WaveItem[]): Answer[] => batch.map((b) => hch(task, b.ctx, b.question));
+    const router = new OverseerRouter({ auditEvery: 0 });
+    await amplifyInWaves(router.view(task), items, answer);
+    for (const s of router.trainSteps)
+      expect(s.depth).toBe(task.depth(undefined, decodeStepInput(s.input)!.question));
+    expect([...router.depthsSeen].sort()).toEqual([1, 2, 3, 4]);
+    router.step = copyOfH(task, items[0]!.ctx);
+    router.depths = new Set([1, 2]);
+    const shallow = items.filter((it) => task.depth(it.ctx, it.question) <= 2).length;
+    await amplifyInWaves(router.view(task), items, answer);
+    expect(router.learnedCalls).toBe(shallow);
+    expect(router.realCalls).toBe(2 * items.length - shallow);
+  });
+
   it('decodes nothing from tokens that spell no move', () => {
     expect(decodeStep(['ask', 'end'])).toBeNull();
     expect(decodeStep(['ask', 'k:x', 'end'])).toBeNull();

@@ -12,7 +12,12 @@ import { useWasm } from './helpers';
 
 beforeAll(useWasm);
 
-for (const id of ['permutation', 'wildcard'] as const) {
+// Depths H' must be trusted at after this small budget: all of permutation's 3; wildcard's deepest
+// class (sums of up to 8 values) may still be left to H.
+for (const [id, minDepths] of [
+  ['permutation', 3],
+  ['wildcard', 3],
+] as const) {
   describe(`H' on ${id}`, () => {
     const task = TASKS[id];
     const params = resolveParams(task, 'workshop');
@@ -31,17 +36,23 @@ for (const id of ['permutation', 'wildcard'] as const) {
       await amplifyInWaves(h.router.view(view), sampleItems(task, createRng(1), params, 500, 4), answer);
       expect(h.trusted).toBe(false);
       const calls = h.router.realCalls;
-      await h.train();
+      // Up to three trainings of up to 400 updates each, stopping once H' is trusted at every depth.
+      const all = h.router.depthsSeen.size;
+      for (let i = 0; i < 3 && h.trustedDepths.size < all; i++) await h.train();
       expect(h.agreement).not.toBeNull();
-      expect(h.agreement!).toBeGreaterThanOrEqual(0.98);
+      expect(h.agreement!).toBeGreaterThanOrEqual(0.95);
       expect(h.trusted).toBe(true);
-      // Fresh questions: Amp with H' gives H's answers, with H called only for the audits.
+      expect(h.trustedDepths.size).toBeGreaterThanOrEqual(minDepths);
+      // Fresh questions: Amp with H' gives H's answers; H is called for the audits, the depths not
+      // yet trusted, and the steps H' is unsure of.
       const fresh = sampleItems(task, createRng(2), params, 50, 4);
+      const notMine = fresh.filter((it) => !h.trustedDepths.has(task.depth(it.ctx, it.question))).length;
       const byH = await amplifyInWaves(view, fresh, answer);
       const byLearned = await amplifyInWaves(h.router.view(view), fresh, answer);
       const same = byLearned.answers.filter((a, i) => a === byH.answers[i]).length;
       expect(same / fresh.length).toBeGreaterThanOrEqual(0.97);
-      expect(h.router.realCalls - calls).toBeLessThan(fresh.length / 10);
+      expect(h.router.realCalls - calls).toBeLessThan(notMine + fresh.length / 10);
+      expect(h.router.learnedCalls).toBeGreaterThan(0.5 * fresh.length);
     }, 120_000);
 
     it("an untrained H' agrees with nothing; training leaves no tensors behind but its own", async () => {
