@@ -484,6 +484,8 @@ function validateSnapshot(v: unknown, path: string, settings: RunSettings): Sess
     }
   if (c.modelSize !== undefined)
     config.modelSize = oneOf(c.modelSize, `${path}.config.modelSize`, ['small', 'medium', 'large'] as const);
+  if (c.overseer !== undefined)
+    config.overseer = oneOf(c.overseer, `${path}.config.overseer`, ['hand', 'learned'] as const);
   if (c.model !== undefined) {
     const m = obj(c.model, `${path}.config.model`);
     const keys = Object.keys(m);
