@@ -37,6 +37,12 @@ const SPEC = {
     max: 0.5,
     help: "chance that H's combination gives a wrong well-typed answer (default 0)",
   },
+  overseer: {
+    type: 'string',
+    choices: ['hand', 'learned'],
+    default: 'hand',
+    help: "who decomposes in Amp(X): H, or H' learned from H's steps",
+  },
   'no-supervised': { type: 'boolean', help: 'skip the supervised baseline' },
   'inline-baseline': {
     type: 'boolean',
@@ -138,6 +144,7 @@ async function main(): Promise<void> {
     subquestionsPerContext: args['subquestions-per-context'],
     evaluation: args.evaluate as 'auto' | 'every-round',
     overseerNoise: args['overseer-noise'],
+    overseer: args.overseer as 'hand' | 'learned',
   };
   try {
     const session = await createSession(config, channel, (why) => process.stderr.write(`${why}\n`));

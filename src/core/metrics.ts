@@ -26,6 +26,8 @@ export interface RoundMetrics {
   supervisedAccuracy: number | null;
   /** Per depth class ("1", "2", …). */
   byDepth: Record<string, Accuracies>;
+  /** Overseer 'learned': H''s agreement with H on held-out steps (null before it is measured). */
+  learnedOverseerAgreement?: number | null;
   /** tf.memory().numTensors after the round. */
   tensors: number;
 }

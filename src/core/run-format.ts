@@ -37,6 +37,8 @@ export interface RunSettings {
   supervised?: boolean;
   /** Chance that H's combination gives a wrong well-typed answer (src/core/noisy-overseer.ts); absent: 0. */
   overseerNoise?: number;
+  /** Who decomposes in Amp(X): H ('hand', also when left out) or H' learned from H's steps. */
+  overseer?: 'hand' | 'learned';
 }
 
 /** Weights as plain data: per variable its shape and its values, base64 of float32 little-endian. */
@@ -129,17 +131,19 @@ export interface RunFile {
 
 /** The settings that define a run, as one comparable string (field order and undefined ignored). */
 export function configKeyOf(c: RunSettings): string {
-  const key = [
+  const key: (string | number)[] = [
     c.task,
     c.preset,
     c.size ?? '',
     c.seed,
     c.modelSize ?? '',
     c.stepsPerRound ?? '',
-    c.batchSize ?? '',
   ];
-  // A clean overseer keeps the key it had before noise existed.
-  return (c.overseerNoise ? [...key, c.overseerNoise] : key).join('|');
+  // Settings added later are appended only when set, so a run without them keeps the key it had.
+  if (c.batchSize !== undefined) key.push(`batch ${c.batchSize}`);
+  if (c.overseerNoise) key.push(`noise ${c.overseerNoise}`);
+  if (c.overseer === 'learned') key.push('learned');
+  return key.join('|');
 }
 
 /** The size a run really uses: the settings' own, else its preset's (so `size=5` and no size agree). */
@@ -163,7 +167,8 @@ export function snapshotFits(page: RunSettings, resolved: RunSettings): boolean 
     (page.modelSize === undefined || page.modelSize === resolved.modelSize) &&
     (page.stepsPerRound === undefined || page.stepsPerRound === resolved.stepsPerRound) &&
     (page.batchSize === undefined || page.batchSize === resolved.batchSize) &&
-    (page.overseerNoise ?? 0) === (resolved.overseerNoise ?? 0)
+    (page.overseerNoise ?? 0) === (resolved.overseerNoise ?? 0) &&
+    (page.overseer ?? 'hand') === (resolved.overseer ?? 'hand')
   );
 }
 
@@ -186,7 +191,8 @@ export function runFits(page: RunSettings, run: Pick<RunFile, 'settings' | 'snap
     same(page.modelSize, saved.modelSize, used.modelSize) &&
     same(page.stepsPerRound, saved.stepsPerRound, used.stepsPerRound) &&
     same(page.batchSize, saved.batchSize, used.batchSize) &&
-    (page.overseerNoise ?? 0) === (used.overseerNoise ?? 0)
+    (page.overseerNoise ?? 0) === (used.overseerNoise ?? 0) &&
+    (page.overseer ?? 'hand') === (used.overseer ?? 'hand')
   );
 }
 
@@ -431,6 +437,8 @@ function validateSettings(v: unknown, path: string): RunSettings {
     c.stepsPerRound = int(o.stepsPerRound, `${path}.stepsPerRound`, 1, 10_000);
   if (o.overseerNoise !== undefined && o.overseerNoise !== 0)
     c.overseerNoise = num(o.overseerNoise, `${path}.overseerNoise`, 0, MAX_OVERSEER_NOISE);
+  if (o.overseer !== undefined && o.overseer !== null)
+    c.overseer = oneOf(o.overseer, `${path}.overseer`, ['hand', 'learned'] as const);
   return c;
 }
 
@@ -497,6 +505,8 @@ function validateSnapshot(v: unknown, path: string, settings: RunSettings): Sess
     }
   if (c.modelSize !== undefined)
     config.modelSize = oneOf(c.modelSize, `${path}.config.modelSize`, ['small', 'medium', 'large'] as const);
+  if (c.overseer !== undefined)
+    config.overseer = oneOf(c.overseer, `${path}.config.overseer`, ['hand', 'learned'] as const);
   if (c.model !== undefined) {
     const m = obj(c.model, `${path}.config.model`);
     const keys = Object.keys(m);

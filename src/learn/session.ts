@@ -29,6 +29,7 @@ import {
   type ModelSize,
 } from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
+import { LearnedOverseer } from './learned-overseer';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
 import {
@@ -82,6 +83,11 @@ export interface SessionConfig {
    * the ground truth and HCH are not.
    */
   overseerNoise?: number;
+  /**
+   * Who decomposes inside Amp(X) (default 'hand'): H itself, or 'learned': H' trained on H's own
+   * steps, standing in for H once it agrees with H on held-out steps (learned-overseer.ts).
+   */
+  overseer?: 'hand' | 'learned';
 }
 
 /** Options that are not part of the session's configuration (they do not go into snapshots). */
@@ -225,6 +231,8 @@ export class TrainingSession {
   readonly maxDepth: number;
 
   private readonly view: OverseerView;
+  /** H' and the view that routes H's calls through it (overseer 'learned'), else null. */
+  private readonly learned: { h: LearnedOverseer; view: OverseerView } | null = null;
   private readonly x: Learner;
   /** Set by createWithTask (null when the baseline is off). */
   private baseline: Baseline | null = null;
@@ -248,6 +256,11 @@ export class TrainingSession {
             createRng(config.seed).fork('overseer-noise'),
           )
         : overseerView(task);
+    if (config.overseer === 'learned') {
+      // H' imitates H as amplification meets it (a noisy H included).
+      const h = new LearnedOverseer({ seed: config.seed });
+      this.learned = { h, view: h.router.view(this.view) };
+    }
     const root = createRng(config.seed);
     const enc = task.encoding(config.params);
     const init = root.fork('init');
@@ -299,6 +312,7 @@ export class TrainingSession {
       subquestionsPerContext: config.subquestionsPerContext ?? d.subquestionsPerContext,
       overseerNoise: config.overseerNoise ?? 0,
       ...(config.evaluation ? { evaluation: config.evaluation } : {}),
+      overseer: config.overseer ?? 'hand',
       params: resolveParams(task, config.preset, config.size),
       model: { ...MODEL_CONFIGS[modelSize], ...d.model, ...config.model },
     };
@@ -314,6 +328,8 @@ export class TrainingSession {
       throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
     const noiseProblem = overseerNoiseProblem(resolved.overseerNoise);
     if (noiseProblem) throw new Error(noiseProblem);
+    if (!['hand', 'learned'].includes(resolved.overseer))
+      throw new Error(`overseer must be 'hand' or 'learned', got ${String(resolved.overseer)}`);
     const s = new TrainingSession(task, resolved);
     if (resolved.supervised) {
       const bc: BaselineConfig = {
@@ -392,6 +408,21 @@ export class TrainingSession {
     return 1 + this.ampRng.int(top - 1);
   }
 
+  /** The overseer amplification's training uses: H, or H' routed through (evaluation always uses H). */
+  private amplificationView(): OverseerView {
+    return this.learned?.view ?? this.view;
+  }
+
+  /**
+   * Calls to the real H since the last count: every decomposition with H, H's share with H'.
+   * H' trains here, whenever enough new steps of H came in.
+   */
+  private async overseerCallsSince(r: { overseerCalls: number }): Promise<number> {
+    if (!this.learned) return r.overseerCalls;
+    if (this.learned.h.due) await this.learned.h.train();
+    return this.learned.h.router.takeRealCalls();
+  }
+
   /** The curriculum's check: X vs Amp(X) on fresh questions of each admitted depth (no ground truth). */
   private async updateCurriculum(): Promise<void> {
     const per = 64;
@@ -405,7 +436,7 @@ export class TrainingSession {
     }
     const own = await this.x.answer(items);
     const amp = await this.x.withWeights(
-      async (w) => (await amplifiedAnswers(this.view, this.x, w, items)).answers,
+      async (w) => (await amplifiedAnswers(this.amplificationView(), this.x, w, items)).answers,
     );
     const agree = new Map<number, number>();
     depths.forEach((d, i) => agree.set(d, (agree.get(d) ?? 0) + (own[i] === amp[i] ? 1 : 0)));
@@ -435,12 +466,12 @@ export class TrainingSession {
     const top = this.admittedDepth;
     const first = this.stepInRound;
     const round = this.round;
-    const chunk = await amplificationTargets(this.view, this.x, this.teacher, batches, {
+    const chunk = await amplificationTargets(this.amplificationView(), this.x, this.teacher, batches, {
       subquestionsPerContext: this.config.subquestionsPerContext,
       rngForStep: (i) => this.ampRng.fork(`subquestions ${round}:${first + i}`),
       keepSubquestion: (it) => this.view.depth(it.ctx, it.question) <= top,
     });
-    this.overseerCalls += chunk.overseerCalls;
+    this.overseerCalls += await this.overseerCallsSince(chunk);
     this.waveCount += chunk.waves;
     this.modelQueries += chunk.modelQueries;
     let trained = 0;
@@ -607,6 +638,7 @@ export class TrainingSession {
       evalSeconds: this.evalSeconds,
       loss: this.lastLoss,
       skippedEvaluations: skipped,
+      ...(this.learned ? { learnedOverseerAgreement: this.learned.h.agreement } : {}),
     };
     this.history.push(m);
     return m;
@@ -680,6 +712,7 @@ export class TrainingSession {
     disposeWeights(this.teacher);
     this.x.dispose();
     this.baseline?.dispose();
+    this.learned?.h.dispose();
   }
 
   /**

@@ -16,6 +16,9 @@ export const SPEED_PAUSE_MS: Readonly<Record<Speed, number>> = { slow: 1500, nor
 /** 'auto': the learner's default for the task. */
 export type ModelChoice = 'auto' | 'small' | 'medium' | 'large';
 export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', 'small', 'medium', 'large'];
+/** Who decomposes in Amp(X): H, or H' learned from H's steps. */
+export type OverseerChoice = 'hand' | 'learned';
+export const OVERSEER_CHOICES: readonly OverseerChoice[] = ['hand', 'learned'];
 /** Parts of the page a workshop link can hide. */
 export type HideFlag = 'controls' | 'explain' | 'stats' | 'facts' | 'chart' | 'tree' | 'timeline' | 'tools';
 export const HIDE_FLAGS: readonly HideFlag[] = [
@@ -51,6 +54,7 @@ export interface UrlState {
   batch: number | undefined;
   speed: Speed;
   model: ModelChoice;
+  overseer: OverseerChoice;
   hide: HideFlag[];
   /** The round the timeline shows; undefined: the latest. */
   round: number | undefined;
@@ -134,6 +138,7 @@ export const PARAMS = [
   optionalIntParam('batch', BATCH_LIMITS.min, BATCH_LIMITS.max, "the learner's default"),
   enumParam('speed', SPEEDS, 'normal'),
   enumParam('model', MODEL_CHOICES, 'auto'),
+  enumParam('overseer', OVERSEER_CHOICES, 'hand'),
   {
     name: 'hide',
     default: [],

@@ -55,6 +55,7 @@ export interface TrainConfig {
   supervised?: boolean;
   /** Chance that H's combination gives a wrong well-typed answer (0 … 0.5; absent: 0). */
   overseerNoise?: number;
+  overseer?: 'hand' | 'learned';
 }
 
 /** Page → worker. */

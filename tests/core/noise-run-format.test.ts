@@ -38,7 +38,7 @@ describe('overseer noise in run settings', () => {
   test('a noisy run has a key of its own; a clean one keeps the old key', () => {
     expect(configKeyOf({ ...page, overseerNoise: 0 })).toBe(configKeyOf(page));
     // The noise is one more field at the end, present only when there is noise.
-    expect(configKeyOf({ ...page, overseerNoise: 0.05 })).toBe(`${configKeyOf(page)}|0.05`);
+    expect(configKeyOf({ ...page, overseerNoise: 0.05 })).toBe(`${configKeyOf(page)}|noise 0.05`);
     expect(configKeyOf({ ...page, overseerNoise: 0.05 })).not.toBe(configKeyOf(page));
   });
 

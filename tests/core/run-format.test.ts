@@ -7,6 +7,7 @@ import {
   metricsCsv,
   RUN_FORMAT,
   shownKeys,
+  snapshotFits,
   validateRecording,
   validateRunFile,
   type RunFile,
@@ -147,6 +148,34 @@ describe('run file validation', () => {
     const markup = structuredClone(r);
     markup.snapshot.config.model = { '<b>': 1 };
     expect(() => validateRunFile(text(markup))).toThrow(/not allowed/);
+  });
+
+  test("the overseer (H or H') is kept, checked, and part of a run's key; runs with H keep their key", () => {
+    const r = structuredClone(validRun());
+    r.settings.overseer = 'learned';
+    (r.snapshot.config as unknown as Record<string, unknown>).overseer = 'learned';
+    const back = validateRunFile(text(r));
+    expect(back.settings.overseer).toBe('learned');
+    expect((back.snapshot.config as unknown as Record<string, unknown>).overseer).toBe('learned');
+    const bad = structuredClone(r);
+    (bad.settings as unknown as Record<string, unknown>).overseer = 'robot';
+    expect(reject(bad)).toMatch(/settings\.overseer/);
+    const base = { task: 'wildcard', preset: 'workshop', seed: 1 } as const;
+    expect(configKeyOf({ ...base, overseer: 'hand' })).toBe(configKeyOf(base));
+    expect(configKeyOf(base)).toBe('wildcard|workshop||1||');
+    expect(configKeyOf({ ...base, overseer: 'learned' })).not.toBe(configKeyOf(base));
+    expect(snapshotFits({ ...base, overseer: 'learned' }, { ...base, overseer: 'hand' })).toBe(false);
+    expect(snapshotFits(base, { ...base, overseer: 'hand' })).toBe(true);
+  });
+
+  test('the batch (questions per step) is part of a run: its key, and which snapshot fits the page', () => {
+    const base = { task: 'wildcard', preset: 'workshop', seed: 1 } as const;
+    expect(configKeyOf({ ...base, batchSize: 512 })).not.toBe(configKeyOf(base));
+    expect(configKeyOf({ ...base, batchSize: undefined })).toBe(configKeyOf(base));
+    // Left out, the batch matches whatever the session resolved (128 on a CPU, 512 on a GPU).
+    expect(snapshotFits(base, { ...base, batchSize: 512 })).toBe(true);
+    expect(snapshotFits({ ...base, batchSize: 256 }, { ...base, batchSize: 512 })).toBe(false);
+    expect(snapshotFits({ ...base, batchSize: 512 }, { ...base, batchSize: 512 })).toBe(true);
   });
 
   test('configKeyOf ignores field order and undefined', () => {

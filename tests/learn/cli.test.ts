@@ -11,6 +11,7 @@ const cases: [string[], RegExp][] = [
   [['--task', 'permutation', '--until', '2'], /--until must be a number from 0 to 1/],
   [['--task', 'permutation', '--backend', 'gpu'], /--backend must be one of wasm, cpu/],
   [['--task', 'permutation', '--frobnicate'], /unknown flag --frobnicate/],
+  [['--task', 'permutation', '--overseer', 'robot'], /--overseer must be one of hand, learned/],
   [['--rounds', '3'], /--task is required/],
   [
     ['--task', 'permutation', '--size', '999'],

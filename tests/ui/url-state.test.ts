@@ -15,6 +15,7 @@ describe('URL state', () => {
       'batch',
       'speed',
       'model',
+      'overseer',
       'hide',
       'round',
       'presenter',
@@ -45,7 +46,7 @@ describe('URL state', () => {
 
   test('valid values are read', () => {
     const { state, notices } = parseUrlState(
-      '?task=union-find&preset=paper&size=12&seed=42&backend=wasm&steps=30&speed=fast&model=medium&hide=controls,explain',
+      '?task=union-find&preset=paper&size=12&seed=42&backend=wasm&steps=30&speed=fast&model=medium&overseer=learned&hide=controls,explain',
     );
     expect(notices).toEqual([]);
     expect(state).toEqual({
@@ -57,6 +58,7 @@ describe('URL state', () => {
       steps: 30,
       speed: 'fast',
       model: 'medium',
+      overseer: 'learned',
       hide: ['controls', 'explain'],
       round: undefined,
       presenter: false,
@@ -75,6 +77,7 @@ describe('URL state', () => {
     ['steps', 'steps=0'],
     ['steps', 'steps=3.5'],
     ['speed', 'speed=warp'],
+    ['overseer', 'overseer=robot'],
     ['model', 'model=xl'],
     ['hide', 'hide=controls,everything'],
   ])('an invalid %s falls back to its default with a notice naming it (%s)', (param, query) => {
