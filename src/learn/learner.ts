@@ -42,8 +42,8 @@ export class Learner {
   readonly encoder: ContextEncoder;
   /**
    * All of X's parameters in one flat variable, cut into named weights inside each step: Adam
-   * then runs its dozen kernels once per step, not once per weight matrix (measured: about half
-   * the attention model's kernels per step were Adam's).
+   * then runs its dozen kernels once per step, not once per weight matrix (measured, union find
+   * on wasm: 1,921 → 1,497 kernels per step, the teacher's waves included).
    */
   private readonly packed: tf.Variable;
   /** Where each named weight lives in `packed`, in the model's order. */
