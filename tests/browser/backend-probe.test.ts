@@ -2,20 +2,15 @@
 // measures the backends in a throwaway copy of itself, starts the fastest, says why, and hands
 // back a probe result that a later configure reuses instead of measuring again. Driven at the
 // worker's protocol (the page's wiring of the result is the page's own test).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { build } from 'vite';
-import { ROOT, launchChromium } from './chromium';
+import { launchChromium, DIST, ensureDist } from './chromium';
 import { serveStatic, type StaticServer } from './static-server';
-
-const DIST = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
 
 let browser: Browser;
 let server: StaticServer;
 beforeAll(async () => {
-  if (!existsSync(path.join(DIST, 'index.html'))) await build({ root: ROOT, logLevel: 'warn' });
+  await ensureDist();
   browser = await launchChromium();
   server = await serveStatic(DIST, '/');
 });

@@ -2,15 +2,11 @@
 // worker to measure, names the backend it chose and why beside "Backend:", keeps the probe result
 // in localStorage and sends it back on the next visit (the reason then says it was measured
 // earlier); a corrupt kept value is ignored, measured afresh and replaced.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
-import { ROOT, backendStatus, launchChromium } from './chromium';
+import { backendStatus, launchChromium, DIST, ensureDist } from './chromium';
 import { serveStatic, type StaticServer } from './static-server';
 
-const DIST = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
 // No backend= : "auto", the default.
 const QUERY = '?task=union-find&steps=2&model=small';
 const KEY = 'amplab.backendProbe';
@@ -33,7 +29,7 @@ interface Configure {
 let browser: Browser;
 let server: StaticServer;
 beforeAll(async () => {
-  if (!existsSync(path.join(DIST, 'index.html'))) await build({ root: ROOT, logLevel: 'warn' });
+  await ensureDist();
   browser = await launchChromium();
   server = await serveStatic(DIST, '/');
 });

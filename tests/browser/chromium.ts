@@ -42,6 +42,14 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromePath(), headless: true, args: CHROMIUM_ARGS });
 }
 
+/** The build under test: AMPLAB_DIST (another build folder), else dist/. */
+export const DIST = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
+
+/** Builds dist/ when the build under test is missing. */
+export async function ensureDist(): Promise<void> {
+  if (!existsSync(path.join(DIST, 'index.html'))) await build({ root: ROOT, logLevel: 'warn' });
+}
+
 /** Starts `vite preview` on dist/ (building first only if dist/ is missing). */
 export async function serveDist(): Promise<{ url: string; server: PreviewServer }> {
   if (!existsSync(path.join(ROOT, 'dist', 'index.html'))) await build({ root: ROOT, logLevel: 'warn' });

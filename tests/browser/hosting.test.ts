@@ -5,18 +5,15 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
-import { INIT_SCRIPT, ROOT, accuracyRows, launchChromium, screenshot } from './chromium';
+import { INIT_SCRIPT, accuracyRows, launchChromium, screenshot, DIST, ensureDist } from './chromium';
 import { serveStatic } from './static-server';
 
-// AMPLAB_DIST: test another build folder (default dist/).
-const DIST = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
 const PREFIX = '/some/where/';
 const QUERY = '?backend=wasm&steps=2&model=small';
 
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(path.join(DIST, 'index.html'))) await build({ root: ROOT, logLevel: 'warn' });
+  await ensureDist();
   browser = await launchChromium();
 });
 afterAll(async () => {

@@ -1,15 +1,11 @@
 // Issue 10, "Served with cross-origin isolation": with COOP/COEP, tfjs picks its threaded WASM
 // build. It must start from the bundle (its pthread workers used to throw "e is not defined"), and
 // when it cannot start the page must fall back to the single-threaded build and still train.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
-import { ROOT, launchChromium, screenshot } from './chromium';
+import { launchChromium, screenshot, DIST, ensureDist } from './chromium';
 import { ISOLATION_HEADERS, serveStatic, type StaticServer } from './static-server';
 
-const DIST = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
 const QUERY = '?task=permutation&backend=wasm&steps=2&model=small';
 
 /**
@@ -42,7 +38,7 @@ interface WorkerEvent {
 let browser: Browser;
 let server: StaticServer;
 beforeAll(async () => {
-  if (!existsSync(path.join(DIST, 'index.html'))) await build({ root: ROOT, logLevel: 'warn' });
+  await ensureDist();
   browser = await launchChromium();
   server = await serveStatic(DIST, '/', { headers: ISOLATION_HEADERS });
 });
