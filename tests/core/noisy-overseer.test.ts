@@ -8,28 +8,16 @@ import {
 } from '../../src/core/noisy-overseer';
 import { amplify, hch } from '../../src/core/recursion';
 import { createRng } from '../../src/core/rng';
-import { resolveParams, type AnyTask } from '../../src/core/task';
+import { resolveParams } from '../../src/core/task';
 import { TASKS } from '../../src/core/tasks';
-
-/** `count` seeded (context, question) pairs, a fresh context every 5 questions. */
-function sample(task: AnyTask, seed: number, count: number) {
-  const params = resolveParams(task, 'workshop');
-  const rng = createRng(seed);
-  const out: { ctx: unknown; q: unknown }[] = [];
-  let ctx: unknown;
-  for (let i = 0; i < count; i++) {
-    if (i % 5 === 0) ctx = task.generateContext(rng, params);
-    out.push({ ctx, q: task.generateQuestion(rng, ctx, params) });
-  }
-  return out;
-}
+import { sampleQuestions } from './sample-questions';
 
 const N = 3000;
 
 for (const task of Object.values(TASKS)) {
   describe(`noisy H on ${task.id}`, () => {
     const params = resolveParams(task, 'workshop');
-    const items = sample(task, 21, N);
+    const items = sampleQuestions(task, resolveParams(task, 'workshop'), 21, N);
     const oracle = (ctx: unknown, sub: unknown): Answer => task.solve(ctx, sub);
 
     for (const p of [0.01, 0.05, 0.1, 0.3]) {

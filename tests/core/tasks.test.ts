@@ -2,22 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { UNKNOWN, type Answer } from '../../src/core/answer';
 import { amplifiedTrace, amplify, fullRecursion, hch } from '../../src/core/recursion';
 import { createRng } from '../../src/core/rng';
-import { PRESET_NAMES, resolveParams, type AnyTask } from '../../src/core/task';
+import { PRESET_NAMES, resolveParams } from '../../src/core/task';
 import { TASKS } from '../../src/core/tasks';
+import { sampleQuestions } from './sample-questions';
 
 const QUESTIONS = 1000;
-
-/** `count` seeded (context, question) pairs, a fresh context every 5 questions. */
-function sample(task: AnyTask, params: ReturnType<typeof resolveParams>, seed: number, count: number) {
-  const rng = createRng(seed);
-  const out: { ctx: unknown; q: unknown }[] = [];
-  let ctx: unknown;
-  for (let i = 0; i < count; i++) {
-    if (i % 5 === 0) ctx = task.generateContext(rng, params);
-    out.push({ ctx, q: task.generateQuestion(rng, ctx, params) });
-  }
-  return out;
-}
 
 for (const task of Object.values(TASKS)) {
   describe(task.id, () => {
@@ -26,7 +15,7 @@ for (const task of Object.values(TASKS)) {
       const count = QUESTIONS;
 
       it(`${preset}: HCH (full recursion) equals the ground truth on ${count} questions`, () => {
-        for (const { ctx, q } of sample(task, params, 11, count)) {
+        for (const { ctx, q } of sampleQuestions(task, params, 11, count)) {
           expect(task.isPrimitive(q)).toBe(false);
           expect(hch(task, ctx, q)).toEqual(task.solve(ctx, q));
         }
@@ -35,7 +24,7 @@ for (const task of Object.values(TASKS)) {
       it(`${preset}: Amp(oracle) equals the ground truth; Amp(?) answers ? `, () => {
         const oracle = (ctx: unknown, sub: unknown): Answer => task.solve(ctx, sub);
         const dunno = (): Answer => UNKNOWN;
-        for (const { ctx, q } of sample(task, params, 12, count)) {
+        for (const { ctx, q } of sampleQuestions(task, params, 12, count)) {
           const truth = task.solve(ctx, q);
           expect(amplify(task, ctx, q, oracle)).toEqual(truth);
           // Depth 1 means every subquestion is a lookup: no model involved, H alone is right.
@@ -46,7 +35,7 @@ for (const task of Object.values(TASKS)) {
 
       it(`${preset}: questions cover every depth class 1…maxDepth and contexts are valid`, () => {
         const seen = new Set<number>();
-        for (const { ctx, q } of sample(task, params, 13, 400)) {
+        for (const { ctx, q } of sampleQuestions(task, params, 13, 400)) {
           expect(task.validateContext(ctx, params)).toEqual([]);
           seen.add(task.depth(ctx, q));
         }
@@ -85,9 +74,18 @@ for (const task of Object.values(TASKS)) {
 
     it('same seed → same contexts and questions; different seeds differ', () => {
       const params = resolveParams(task, 'workshop');
-      const a = sample(task, params, 7, 20).map(({ ctx, q }) => [task.factsJson(ctx), task.questionJson(q)]);
-      const b = sample(task, params, 7, 20).map(({ ctx, q }) => [task.factsJson(ctx), task.questionJson(q)]);
-      const c = sample(task, params, 8, 20).map(({ ctx, q }) => [task.factsJson(ctx), task.questionJson(q)]);
+      const a = sampleQuestions(task, params, 7, 20).map(({ ctx, q }) => [
+        task.factsJson(ctx),
+        task.questionJson(q),
+      ]);
+      const b = sampleQuestions(task, params, 7, 20).map(({ ctx, q }) => [
+        task.factsJson(ctx),
+        task.questionJson(q),
+      ]);
+      const c = sampleQuestions(task, params, 8, 20).map(({ ctx, q }) => [
+        task.factsJson(ctx),
+        task.questionJson(q),
+      ]);
       expect(b).toEqual(a);
       expect(c).not.toEqual(a);
     });
@@ -140,7 +138,7 @@ for (const task of Object.values(TASKS)) {
       for (const preset of PRESET_NAMES) {
         const params = resolveParams(task, preset);
         const enc = task.encoding(params);
-        for (const { ctx, q } of sample(task, params, 31, 50)) {
+        for (const { ctx, q } of sampleQuestions(task, params, 31, 50)) {
           const facts = enc.encodeFacts(ctx);
           expect(facts.length).toBe(enc.maxFacts * enc.factTokens);
           expect(Math.min(...facts)).toBeGreaterThanOrEqual(0);
