@@ -14,6 +14,7 @@ import {
 } from '../../src/core/run-format';
 import { makeSample } from '../../src/core/sample';
 import { readFileSync } from 'node:fs';
+import { recordedRun } from './recorded-run';
 
 function metrics(round: number): RoundMetrics {
   return {
@@ -218,17 +219,9 @@ describe('recordings', () => {
   test.each(['permutation', 'assignments', 'wildcard', 'shortest-path', 'union-find'] as const)(
     'public/runs/%s.json is valid, small, and matches its sample question',
     (task) => {
-      const raw = readFileSync(new URL(`../../public/runs/${task}.json`, import.meta.url), 'utf8');
+      const { raw, rec, sample: s } = recordedRun(task);
       expect(raw.length).toBeLessThan(150_000);
-      const rec = validateRecording(JSON.parse(raw), task);
       expect(rec.metrics.length).toBeGreaterThanOrEqual(5);
-      const s = makeSample(
-        task,
-        rec.settings.preset,
-        undefined,
-        rec.settings.seed,
-        rec.sample.questionIndex,
-      )!;
       expect(s.tree.key).toBe(rec.sample.questionKey);
       expect(rec.keys.every((k) => s.questions.has(k))).toBe(true);
     },

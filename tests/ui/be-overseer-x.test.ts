@@ -1,29 +1,19 @@
 // Which X answers in "Be the overseer" (src/ui/be-overseer-x.ts): a recording's kept answers, and
 // the live model's through the trainer's sample request.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UNKNOWN, type Answer } from '../../src/core/answer';
 import { amplifiedTrace } from '../../src/core/recursion';
-import { recordingTrees, validateRecording } from '../../src/core/run-format';
+import { recordingTrees } from '../../src/core/run-format';
 import { makeSample } from '../../src/core/sample';
 import { TASK_IDS } from '../../src/core/task';
 import { liveX, NOT_RECORDED, recordedX } from '../../src/ui/be-overseer-x';
 import type { AnswerSource } from '../../src/ui/tree-answers.svelte';
-
-const RUNS = join(import.meta.dirname, '..', '..', 'public', 'runs');
+import { recordedRun } from '../core/recorded-run';
 
 describe("a recording's X", () => {
   for (const task of TASK_IDS)
     test(`${task}: H's tree at every round follows the kept answers, and stops at one not kept under the recorded Amp(X)`, async () => {
-      const rec = validateRecording(JSON.parse(readFileSync(join(RUNS, `${task}.json`), 'utf8')), task);
-      const s = makeSample(
-        task,
-        rec.settings.preset,
-        undefined,
-        rec.settings.seed,
-        rec.sample.questionIndex,
-      )!;
+      const { rec, sample: s } = recordedRun(task);
       let whole = 0;
       for (const snap of recordingTrees(rec)) {
         const h = await recordedX(s, snap, snap.round).amplified();
