@@ -156,10 +156,6 @@ export function initWeights(
   return w;
 }
 
-export function parameterCount(weights: Weights): number {
-  return Object.values(weights).reduce((n, t) => n + t.size, 0);
-}
-
 /** Splits [C·N, d] into heads: [C·H, N, dh]. */
 function splitHeads(x: tf.Tensor2D, c: number, n: number, h: number): tf.Tensor3D {
   const dh = x.shape[1] / h;
