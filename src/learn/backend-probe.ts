@@ -12,6 +12,8 @@ import {
   type BackendName,
   type BackendOptions,
 } from './backend';
+import { nextChunkSteps } from './chunk-steps';
+import { TASK_DEFAULTS } from './defaults';
 import { describeDevice, isSoftwareGpu, type DeviceDescription } from './device';
 import { TrainingSession, type SessionConfig } from './session';
 
@@ -80,6 +82,9 @@ export function probeOrder(candidates: readonly BackendName[]): BackendName[] {
 
 const CPU_SKIPPED = 'not measured: never faster than WASM';
 
+/** A training rate for people: whole examples, thousands separated. */
+const rate = (examplesPerSecond: number): string => Math.round(examplesPerSecond).toLocaleString('en-US');
+
 /** Why the winner was chosen, in words for the page. */
 export function probeReason(entries: readonly ProbeEntry[]): string {
   const ran = entries
@@ -104,9 +109,10 @@ export function probeReason(entries: readonly ProbeEntry[]): string {
     return `${LABEL[best.backend]}: the only backend measured here (${why})`;
   }
   const ratio = best.examplesPerSecond / Math.max(next.examplesPerSecond, 1e-9);
+  const figures = ran.map((e) => `${LABEL[e.backend]} ${rate(e.examplesPerSecond)}`).join(', ');
   return ratio < 1.05
-    ? `${LABEL[best.backend]}: as fast as ${LABEL[next.backend]} here (within 5%)`
-    : `${LABEL[best.backend]}: ${ratio.toFixed(1)}x faster than ${LABEL[next.backend]} here`;
+    ? `${LABEL[best.backend]}: as fast as ${LABEL[next.backend]} here (within 5%; examples/s: ${figures})`
+    : `${LABEL[best.backend]}: ${ratio.toFixed(1)}x faster than ${LABEL[next.backend]} here (examples/s: ${figures})`;
 }
 
 /**
@@ -160,13 +166,29 @@ export async function probeBackends(
   return { best: best?.backend, entries, reason: probeReason(entries) };
 }
 
-/** The cache key: a new tfjs, another GPU or driver, or another set of backends means a new probe. */
+/**
+ * The cache key: a new tfjs, another GPU or driver, another set of backends, or another model
+ * (permutation's relational model ranks the backends differently) means a new probe.
+ */
 export function probeCacheKey(parts: {
   tfjsVersion: string;
   device: string;
   backends: readonly BackendName[];
+  model: string;
 }): string {
-  return `tfjs ${parts.tfjsVersion} | ${parts.device} | ${[...parts.backends].sort().join(',')}`;
+  return `tfjs ${parts.tfjsVersion} | ${parts.device} | ${[...parts.backends].sort().join(',')} | ${parts.model}`;
+}
+
+/**
+ * The model a session of `config` trains, in words for the cache key: its size, the task's own
+ * changes to it and the config's (as the session resolves them).
+ */
+export function probeModel(config: Pick<SessionConfig, 'task' | 'modelSize' | 'model'>): string {
+  const d = TASK_DEFAULTS[config.task];
+  const size = config.modelSize ?? d.modelSize;
+  const changes = { ...d.model, ...config.model };
+  const keys = Object.keys(changes).sort() as (keyof typeof changes)[];
+  return [size, ...keys.map((k) => `${k}=${String(changes[k])}`)].join(' ');
 }
 
 /** Whether a kept probe result still applies here. */
@@ -181,14 +203,16 @@ export function usableProbe(
 export interface MeasureOptions {
   backendOptions?: BackendOptions;
   now?: () => number;
-  /** Tests: called before each step with its number (0 = warm-up); throwing simulates a failure. */
-  beforeStep?: (backend: BackendName, step: number) => void;
+  /** Tests: called before each chunk with its number (0 = warm-up); throwing simulates a failure. */
+  beforeChunk?: (backend: BackendName, chunk: number) => void;
 }
 
 /**
  * The real runner: starts `backend`, builds a session of `config` (no supervised baseline, a tiny
- * held-out set), trains one warm-up step (shader compilation, first allocations), then timed steps
- * until `shareMs` has passed (at least two). Everything it made is disposed, even when a step
+ * held-out set) and trains it as the page's worker does: a one-step warm-up (shader compilation,
+ * first allocations), a one-step chunk that sizes the next (nextChunkSteps), then chunks of the
+ * worker's size, timed, until `shareMs` has passed (at least one). A chunk ends at the round's
+ * end as in the worker, which then evaluates. Everything it made is disposed, even when a chunk
  * throws; the backend stays registered for a later start.
  */
 export async function measureTraining(
@@ -202,23 +226,25 @@ export async function measureTraining(
   if (choice.backend !== backend) throw new Error(`${backend} did not start`);
   let session: TrainingSession | undefined;
   try {
-    session = await TrainingSession.create({
-      ...config,
-      supervised: false,
-      stepsPerRound: 1_000_000,
-      heldOutQuestions: 8,
-    });
-    options.beforeStep?.(backend, 0);
-    await session.train(1);
-    let steps = 0;
+    const s = (session = await TrainingSession.create({ ...config, supervised: false, heldOutQuestions: 8 }));
+    /** Trains one chunk of at most `steps`; returns the steps trained and the ms taken. */
+    const chunk = async (n: number, steps: number): Promise<{ steps: number; ms: number }> => {
+      options.beforeChunk?.(backend, n);
+      const [e0, t0] = [s.examples, now()];
+      await s.train(steps);
+      return { steps: Math.round((s.examples - e0) / s.config.batchSize), ms: now() - t0 };
+    };
+    await chunk(0, 1);
+    const first = await chunk(1, 1);
+    let steps = nextChunkSteps(s.backend, first.steps, first.ms);
+    const e0 = s.examples;
     const t0 = now();
-    while (steps < 2 || now() - t0 < shareMs) {
-      options.beforeStep?.(backend, steps + 1);
-      await session.train(1);
-      steps += 1;
+    for (let n = 2; n === 2 || now() - t0 < shareMs; n++) {
+      const done = await chunk(n, steps);
+      // A chunk cut short by the round's end says nothing about the next chunk's size.
+      if (done.steps === steps) steps = nextChunkSteps(s.backend, done.steps, done.ms);
     }
-    const seconds = (now() - t0) / 1000;
-    return { examples: steps * session.config.batchSize, seconds };
+    return { examples: s.examples - e0, seconds: (now() - t0) / 1000 };
   } finally {
     session?.dispose();
   }
@@ -278,7 +304,12 @@ export async function chooseBackendByProbe(
   } = {},
 ): Promise<ProbedChoice> {
   const device = await describeDevice();
-  const key = probeCacheKey({ tfjsVersion: tf.version.tfjs, device: device.text, backends: preference });
+  const key = probeCacheKey({
+    tfjsVersion: tf.version.tfjs,
+    device: device.text,
+    backends: preference,
+    model: probeModel(config),
+  });
   const startFirst = async (first: BackendName | undefined): Promise<BackendChoice> =>
     chooseBackend(
       first ? [first, ...preference.filter((b) => b !== first)] : preference,

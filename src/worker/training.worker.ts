@@ -14,7 +14,7 @@ import { amplifiedTrace } from '../core/recursion';
 import { getTask } from '../core/tasks';
 import { chooseBackend, type BackendOptions } from '../learn/backend';
 import { chooseBackendByProbe } from '../learn/backend-probe';
-import { GPU_BACKENDS } from '../learn/defaults';
+import { nextChunkSteps } from '../learn/chunk-steps';
 import { PROBE_WORKER_NAME, probeInWorker, serveProbe } from './probe';
 import {
   TrainingSession,
@@ -45,14 +45,6 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, import.meta.url).href,
   'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, import.meta.url).href,
 });
-
-/**
- * Aim for chunks of this many ms: short enough to pause quickly, long enough to be efficient. On
- * a GPU a chunk's teacher waves and loss are read back once per chunk, so chunks are longer there
- * (a whole round of GPU_STEPS-sized steps, typically), still pausing well within a second.
- */
-const CHUNK_TARGET_MS = 120;
-const GPU_CHUNK_TARGET_MS = 400;
 
 let session: TrainingSession | undefined;
 let config: TrainConfig | undefined;
@@ -196,9 +188,7 @@ async function trainLoop(): Promise<'done' | 'paused' | 'reset'> {
       if (result.finished) emit({ type: 'round', metrics: result.finished, tensors: tf.memory().numTensors });
     } else {
       // Adapt the chunk so each takes about its target.
-      const perStep = elapsed / Math.max(1, chunkSteps);
-      const target = GPU_BACKENDS.includes(s.backend) ? GPU_CHUNK_TARGET_MS : CHUNK_TARGET_MS;
-      chunkSteps = Math.max(1, Math.min(200, Math.round(target / Math.max(perStep, 0.05))));
+      chunkSteps = nextChunkSteps(s.backend, chunkSteps, elapsed);
     }
     emit({ type: 'progress', elapsedInRound: performance.now() - roundStartedAt, ...state() });
     await yieldNow();

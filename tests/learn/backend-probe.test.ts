@@ -4,12 +4,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { BackendName } from '../../src/learn/backend';
+import { nextChunkSteps } from '../../src/learn/chunk-steps';
 import {
   chooseBackendByProbe,
   isSoftwareGpu,
   measureTraining,
   probeBackends,
   probeCacheKey,
+  probeModel,
   probeOrder,
   probeReason,
   summarizeProbe,
@@ -47,14 +49,18 @@ describe('probeBackends (pure, fake backends)', () => {
     const d = fakeDevice({ webgpu: 100, webgl: 40, wasm: 10 });
     const out = await probeBackends(['webgpu', 'webgl', 'wasm', 'cpu'], d.run, { now: d.now });
     expect(out.best).toBe('wasm');
-    expect(out.reason).toBe('WASM: 4.0x faster than WebGL here');
+    expect(out.reason).toBe(
+      'WASM: 4.0x faster than WebGL here (examples/s: WASM 6,400, WebGL 1,600, WebGPU 640)',
+    );
     // CPU is not probed once anything else ran.
     expect(d.calls.map((c) => c.backend)).toEqual(['wasm', 'webgpu', 'webgl']);
     expect(out.entries.at(-1)).toEqual({ backend: 'cpu', skipped: 'not measured: never faster than WASM' });
     const fast = fakeDevice({ webgpu: 2, webgl: 40, wasm: 12.2 });
     const out2 = await probeBackends(['webgpu', 'webgl', 'wasm'], fast.run, { now: fast.now });
     expect(out2.best).toBe('webgpu');
-    expect(out2.reason).toBe('WebGPU: 6.1x faster than WASM here');
+    expect(out2.reason).toBe(
+      'WebGPU: 6.1x faster than WASM here (examples/s: WebGPU 32,000, WASM 5,246, WebGL 1,600)',
+    );
   });
 
   it('skips a backend that throws mid-probe and tries the next', async () => {
@@ -65,7 +71,7 @@ describe('probeBackends (pure, fake backends)', () => {
     expect(gpu?.examplesPerSecond).toBeUndefined();
     expect(gpu?.skipped).toBe('failed: webgpu lost its device at step 1');
     expect(out.entries.find((e) => e.backend === 'webgl')?.examplesPerSecond).toBeGreaterThan(0);
-    expect(out.reason).toBe('WASM: 2.0x faster than WebGL here');
+    expect(out.reason).toBe('WASM: 2.0x faster than WebGL here (examples/s: WASM 6,400, WebGL 3,200)');
   });
 
   it('a backend that cannot start is skipped; one survivor is said to be the only one measured', async () => {
@@ -128,7 +134,7 @@ describe('probeBackends (pure, fake backends)', () => {
         { backend: 'webgl', examplesPerSecond: 100 },
         { backend: 'wasm', examplesPerSecond: 98 },
       ]),
-    ).toBe('WebGL: as fast as WASM here (within 5%)');
+    ).toBe('WebGL: as fast as WASM here (within 5%; examples/s: WebGL 100, WASM 98)');
   });
 });
 
@@ -148,14 +154,23 @@ describe('software GPUs', () => {
 });
 
 describe('the probe cache key', () => {
-  it('changes with the tfjs version, the device and the backends, not with their order', () => {
+  it('changes with the tfjs version, the device, the backends and the model, not with their order', () => {
     const base = {
       tfjsVersion: '4.22.0',
       device: 'webgpu nvidia/hopper; 16 cores',
       backends: ['webgpu', 'wasm'] as BackendName[],
+      model: probeModel({ task: 'union-find' }),
     };
     const key = probeCacheKey(base);
-    expect(key).toBe('tfjs 4.22.0 | webgpu nvidia/hopper; 16 cores | wasm,webgpu');
+    expect(key).toBe('tfjs 4.22.0 | webgpu nvidia/hopper; 16 cores | wasm,webgpu | medium');
+    // Permutation runs the relational model: a probe on union find does not speak for it.
+    expect(probeCacheKey({ ...base, model: probeModel({ task: 'permutation' }) })).toBe(
+      'tfjs 4.22.0 | webgpu nvidia/hopper; 16 cores | wasm,webgpu | medium heads=2 hops=4 relational=true selfLayers=3',
+    );
+    expect(probeModel({ task: 'wildcard' })).toBe('medium sink=true');
+    expect(probeModel({ task: 'union-find', modelSize: 'small', model: { hops: 3 } })).toBe('small hops=3');
+    // Tasks on the same model share one probe.
+    expect(probeModel({ task: 'shortest-path' })).toBe(probeModel({ task: 'union-find' }));
     expect(probeCacheKey({ ...base, backends: ['wasm', 'webgpu'] })).toBe(key);
     expect(probeCacheKey({ ...base, tfjsVersion: '4.23.0' })).not.toBe(key);
     expect(probeCacheKey({ ...base, device: 'webgpu intel/gen-12lp; 8 cores' })).not.toBe(key);
@@ -197,9 +212,23 @@ describe('measureTraining (real steps on Node backends)', () => {
     expect(out.best).toBe('wasm');
     expect(tf.memory().numTensors).toBe(before);
     const cpu = await measureTraining('cpu', config, 10);
-    expect(cpu.examples).toBeGreaterThanOrEqual(2 * 16);
+    expect(cpu.examples).toBeGreaterThanOrEqual(16);
     expect(tf.memory().numTensors).toBe(before);
-  });
+  }, 120_000);
+
+  it('times chunks of the size the worker would train, not one-step chunks', async () => {
+    // A clock that moves 10 ms per reading: a one-step chunk looks like 10 ms a step, so the
+    // worker's rule asks for 12-step chunks on cpu; the round's end (6 steps) cuts the first short.
+    let t = 0;
+    const chunks: number[] = [];
+    const sample = await measureTraining('cpu', { ...config, stepsPerRound: 6 }, 5, {
+      now: () => (t += 10),
+      beforeChunk: (_, n) => chunks.push(n),
+    });
+    expect(nextChunkSteps('cpu', 1, 10)).toBe(12);
+    expect(chunks).toEqual([0, 1, 2]);
+    expect(sample.examples).toBe(4 * 16);
+  }, 120_000);
 
   it('a backend that fails mid-probe leaks nothing and the next backend is measured', async () => {
     const before = tf.memory().numTensors;
@@ -207,8 +236,8 @@ describe('measureTraining (real steps on Node backends)', () => {
       ['cpu', 'wasm'],
       (b, share) =>
         measureTraining(b, config, share, {
-          beforeStep: (backend, step) => {
-            if (backend === 'wasm' && step === 2) throw new Error('simulated device loss');
+          beforeChunk: (backend, chunk) => {
+            if (backend === 'wasm' && chunk === 2) throw new Error('simulated device loss');
           },
         }),
       { budgetMs: 300, minShareMs: 50 },
@@ -218,7 +247,7 @@ describe('measureTraining (real steps on Node backends)', () => {
     expect(out.entries[1]?.examplesPerSecond).toBeGreaterThan(0);
     expect(out.best).toBe('cpu');
     expect(tf.memory().numTensors).toBe(before);
-  });
+  }, 120_000);
 });
 
 describe('chooseBackendByProbe (injected measurements, real backend start)', () => {
@@ -233,15 +262,19 @@ describe('chooseBackendByProbe (injected measurements, real backend start)', () 
     const first = await chooseBackendByProbe(['webgl', 'wasm', 'cpu'], config, undefined, { measure });
     expect(first.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(first.reason).toBe('WASM: 10.0x faster than WebGL here');
+    expect(first.reason).toBe('WASM: 10.0x faster than WebGL here (examples/s: WASM 500, WebGL 50)');
     expect(first.probe).toMatchObject({ backend: 'wasm', examplesPerSecond: { wasm: 500, webgl: 50 } });
-    expect(first.probe?.key).toMatch(/^tfjs \d+\.\d+\.\d+ \| .* \| cpu,wasm,webgl$/);
+    expect(first.probe?.key).toMatch(
+      /^tfjs \d+\.\d+\.\d+ \| .* \| cpu,wasm,webgl \| small heads=2 hops=4 relational=true selfLayers=3$/,
+    );
 
     const again = await chooseBackendByProbe(['webgl', 'wasm', 'cpu'], config, first.probe, {
       measure: refuse,
     });
     expect(again.backend).toBe('wasm');
-    expect(again.reason).toBe('WASM: 10.0x faster than WebGL here (measured earlier in this browser)');
+    expect(again.reason).toBe(
+      'WASM: 10.0x faster than WebGL here (examples/s: WASM 500, WebGL 50) (measured earlier in this browser)',
+    );
     expect(again.probe).toBeUndefined();
   });
 
