@@ -144,16 +144,33 @@ export async function amplifyInWaves(
   items: readonly WaveItem[],
   answerBatch: (batch: WaveItem[]) => Answer[] | Promise<Answer[]>,
 ): Promise<WaveResult> {
-  const answers: Answer[] = new Array(items.length).fill(UNKNOWN);
-  const runs = items.map((item) => task.overseer(item.ctx, item.question));
+  return amplifyGrowing(task, items, answerBatch, () => []);
+}
+
+/**
+ * amplifyInWaves where the batch may grow: before each wave goes to the model, `more(wave, from)`
+ * may add items (say, subquestions H just asked), whose own decompositions then start in that
+ * same wave rather than in waves of their own afterwards. `from[j]` is the index of the item whose
+ * run asked `wave[j]` (items given first, then added ones in the order added); answers come in
+ * that order too, and `overseerCalls` counts every item.
+ */
+export async function amplifyGrowing(
+  task: OverseerTask,
+  items: readonly WaveItem[],
+  answerBatch: (batch: WaveItem[]) => Answer[] | Promise<Answer[]>,
+  more: (wave: readonly WaveItem[], from: readonly number[]) => readonly WaveItem[],
+): Promise<WaveResult> {
+  const all: WaveItem[] = [];
+  const answers: Answer[] = [];
+  const runs: ReturnType<OverseerTask['overseer']>[] = [];
   // Each run's subquestion waiting for the model, or null when finished.
-  const pending: (unknown | null)[] = new Array(items.length).fill(null);
+  const pending: (unknown | null)[] = [];
   let waves = 0;
   let modelQueries = 0;
 
   const advance = (i: number, input: Answer): void => {
     const run = runs[i]!;
-    const ctx = items[i]!.ctx;
+    const ctx = all[i]!.ctx;
     let step = run.next(input);
     while (!step.done && task.isPrimitive(step.value)) step = run.next(task.lookup(ctx, step.value));
     if (step.done) {
@@ -161,13 +178,31 @@ export async function amplifyInWaves(
       pending[i] = null;
     } else pending[i] = step.value;
   };
+  const start = (added: readonly WaveItem[]): void => {
+    for (const item of added) {
+      const i = all.length;
+      all.push(item);
+      answers.push(UNKNOWN);
+      runs.push(task.overseer(item.ctx, item.question));
+      pending.push(null);
+      advance(i, UNKNOWN);
+    }
+  };
 
-  for (let i = 0; i < items.length; i++) advance(i, UNKNOWN);
+  start(items);
   for (;;) {
     const open: number[] = [];
-    for (let i = 0; i < items.length; i++) if (pending[i] !== null) open.push(i);
+    for (let i = 0; i < all.length; i++) if (pending[i] !== null) open.push(i);
     if (open.length === 0) break;
-    const batch = open.map((i) => ({ ctx: items[i]!.ctx, question: pending[i] }));
+    const before = all.length;
+    start(
+      more(
+        open.map((i) => ({ ctx: all[i]!.ctx, question: pending[i] })),
+        open,
+      ),
+    );
+    for (let i = before; i < all.length; i++) if (pending[i] !== null) open.push(i);
+    const batch = open.map((i) => ({ ctx: all[i]!.ctx, question: pending[i] }));
     const got = await answerBatch(batch);
     if (got.length !== batch.length)
       throw new Error(`answerBatch returned ${got.length} answers for ${batch.length} questions`);
@@ -175,5 +210,5 @@ export async function amplifyInWaves(
     modelQueries += batch.length;
     open.forEach((i, j) => advance(i, got[j]!));
   }
-  return { answers, overseerCalls: items.length, waves, modelQueries };
+  return { answers, overseerCalls: all.length, waves, modelQueries };
 }

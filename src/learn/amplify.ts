@@ -3,7 +3,7 @@
  * solver, so targets (and anything else on this path) cannot come from the answers.
  */
 import type { Answer } from '../core/answer';
-import { amplifyInWaves, type WaveItem, type WaveResult } from '../core/recursion';
+import { amplifyGrowing, amplifyInWaves, type WaveItem, type WaveResult } from '../core/recursion';
 import type { Rng } from '../core/rng';
 import type { AnyTask, OverseerTask, Params } from '../core/task';
 import type { Learner } from './learner';
@@ -67,6 +67,14 @@ export interface StepOptions {
   rngForStep?: (step: number) => Rng;
   /** Keep only subquestions for which this holds (e.g. depth ≤ the admitted depth). */
   keepSubquestion?: (item: WaveItem) => boolean;
+  /**
+   * When the kept subquestions' own decompositions run (the targets are the same either way):
+   * 'after' the generated questions' waves (default), or 'alongside' them: every subquestion H
+   * asks starts its decomposition in the wave it is asked, so a chunk needs about half the waves
+   * for more arithmetic (the subquestions not kept are decomposed too). For a GPU, where each
+   * wave is a read-back that stalls its queue.
+   */
+  subquestionWaves?: 'after' | 'alongside';
 }
 
 /** One training step's questions and their Amp(teacher) targets. */
@@ -77,19 +85,26 @@ export interface StepTargets {
 
 export interface ChunkTargets {
   steps: StepTargets[];
+  /** H's decompositions whose answers are trained on (one per question; the unkept ones of 'alongside' are not counted). */
   overseerCalls: number;
   modelQueries: number;
   /** Model calls (each one read-back of the teacher's answers) for the whole chunk. */
   waves: number;
 }
 
+/** A subquestion H asked, and where its own Amp(teacher) answer is (alongside), in the order asked. */
+interface Asked {
+  item: WaveItem;
+  at: number;
+}
+
 /**
  * Amp(teacher) targets for a chunk of training steps at once: the teacher is frozen for the
- * round, so every step's questions (and then every step's sampled subquestions) go to it in
- * the same waves. A wave's answers are read back once for the whole chunk, not once per step:
- * on a GPU those read-backs, not the arithmetic, set the pace. Per step, up to
- * `subquestionsPerContext` of H's (non-primitive) subquestions per context replace as many of
- * the context's generated questions, so a step always trains on the same number of questions.
+ * round, so every step's questions (and every step's sampled subquestions) go to it in the same
+ * waves. A wave's answers are read back once for the whole chunk, not once per step: on a GPU
+ * those read-backs, not the arithmetic, set the pace. Per step, up to `subquestionsPerContext`
+ * of H's (non-primitive) subquestions per context replace as many of the context's generated
+ * questions, so a step always trains on the same number of questions.
  */
 export async function amplificationTargets(
   view: OverseerView,
@@ -103,22 +118,35 @@ export async function amplificationTargets(
   const answerer = learner.answerer(teacher, contexts);
   try {
     const subPer = options.subquestionsPerContext ?? 0;
+    const alongside = subPer > 0 && options.subquestionWaves === 'alongside';
     // H's subquestions per context, in the order H asked them (the same whatever the chunk).
-    const asked = new Map<unknown, Map<string, WaveItem>>();
-    const amp = await amplifyInWaves(view, all, (batch) => {
-      if (subPer > 0)
-        for (const it of batch) {
-          if (view.isPrimitive(it.question) || (options.keepSubquestion && !options.keepSubquestion(it)))
-            continue;
-          let m = asked.get(it.ctx);
-          if (!m) asked.set(it.ctx, (m = new Map()));
-          m.set(view.questionKey(it.question), it);
-        }
-      return answerer.answerBatch(batch);
-    });
+    const asked = new Map<unknown, Map<string, Asked>>();
+    let added = all.length;
+    const amp = await amplifyGrowing(
+      view,
+      all,
+      (batch) => answerer.answerBatch(batch),
+      (wave, from) => {
+        const start: WaveItem[] = [];
+        if (subPer > 0)
+          wave.forEach((it, j) => {
+            // Only the generated questions' own subquestions are candidates.
+            if (from[j]! >= all.length) return;
+            if (view.isPrimitive(it.question) || (options.keepSubquestion && !options.keepSubquestion(it)))
+              return;
+            let m = asked.get(it.ctx);
+            if (!m) asked.set(it.ctx, (m = new Map()));
+            const key = view.questionKey(it.question);
+            if (m.has(key)) return;
+            m.set(key, { item: it, at: alongside ? added++ : -1 });
+            if (alongside) start.push(it);
+          });
+        return start;
+      },
+    );
     const stepTargets: StepTargets[] = [];
     let offset = 0;
-    const chosenPerStep: WaveItem[][] = [];
+    const chosenPerStep: Asked[][] = [];
     for (const [s, items] of batches.entries()) {
       const targets = amp.answers.slice(offset, offset + items.length);
       offset += items.length;
@@ -128,7 +156,7 @@ export async function amplificationTargets(
         continue;
       }
       const rng = options.rngForStep?.(s);
-      const chosen: WaveItem[] = [];
+      const chosen: Asked[] = [];
       const drop = new Map<unknown, number>();
       for (const ctx of new Set(items.map((it) => it.ctx))) {
         const list = [...(asked.get(ctx)?.values() ?? [])];
@@ -153,21 +181,27 @@ export async function amplificationTargets(
       stepTargets.push(keep);
       chosenPerStep.push(chosen);
     }
-    let { overseerCalls, modelQueries, waves } = amp;
+    let { modelQueries, waves } = amp;
     const subs = chosenPerStep.flat();
-    if (subs.length > 0) {
-      const amp2 = await amplifyInWaves(view, subs, (batch) => answerer.answerBatch(batch));
-      let at = 0;
-      chosenPerStep.forEach((chosen, s) => {
-        stepTargets[s]!.items.push(...chosen);
-        stepTargets[s]!.targets.push(...amp2.answers.slice(at, at + chosen.length));
-        at += chosen.length;
-      });
-      overseerCalls += amp2.overseerCalls;
+    let subAnswers: Answer[];
+    if (alongside) subAnswers = subs.map((a) => amp.answers[a.at]!);
+    else {
+      const amp2 = await amplifyInWaves(
+        view,
+        subs.map((a) => a.item),
+        (batch) => answerer.answerBatch(batch),
+      );
+      subAnswers = amp2.answers;
       modelQueries += amp2.modelQueries;
       waves += amp2.waves;
     }
-    return { steps: stepTargets, overseerCalls, modelQueries, waves };
+    let at = 0;
+    chosenPerStep.forEach((chosen, s) => {
+      stepTargets[s]!.items.push(...chosen.map((a) => a.item));
+      stepTargets[s]!.targets.push(...subAnswers.slice(at, at + chosen.length));
+      at += chosen.length;
+    });
+    return { steps: stepTargets, overseerCalls: all.length + subs.length, modelQueries, waves };
   } finally {
     answerer.dispose();
   }

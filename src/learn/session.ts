@@ -470,6 +470,9 @@ export class TrainingSession {
       subquestionsPerContext: this.config.subquestionsPerContext,
       rngForStep: (i) => this.ampRng.fork(`subquestions ${round}:${first + i}`),
       keepSubquestion: (it) => this.view.depth(it.ctx, it.question) <= top,
+      // On a GPU a wave (a read-back) costs more than its arithmetic. H' learns from every
+      // decomposition it sees, so it gets only the ones trained on.
+      subquestionWaves: GPU_BACKENDS.includes(this.backend) && !this.learned ? 'alongside' : 'after',
     });
     this.overseerCalls += await this.overseerCallsSince(chunk);
     this.waveCount += chunk.waves;
