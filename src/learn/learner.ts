@@ -51,12 +51,16 @@ export class Learner {
   private optimizer: tf.Optimizer;
   private pendingLoss: tf.Scalar | null = null;
   private lossValue = NaN;
+  /** Optimiser steps taken (the learning-rate schedule's clock). */
+  private steps = 0;
 
   constructor(
     readonly enc: AnyEncoding,
     readonly cfg: ModelConfig,
     rng: () => number,
-    learningRate: number,
+    readonly learningRate: number,
+    /** The learning rate of step k (0-based) as a multiple of `learningRate`; constant 1 if absent. */
+    private readonly schedule?: (step: number) => number,
   ) {
     this.shape = shapeOf(enc);
     this.width = outputWidth(this.shape, cfg);
@@ -264,6 +268,8 @@ export class Learner {
       this.shape.maxFacts,
       this.cfg.pointer,
     );
+    if (this.schedule) setLearningRate(this.optimizer, this.learningRate * this.schedule(this.steps));
+    this.steps++;
     const cost = this.optimizer.minimize(
       () => {
         const w = this.unpack(this.packed);
@@ -297,6 +303,11 @@ export class Learner {
     this.packed.dispose();
     this.optimizer.dispose();
   }
+}
+
+/** tfjs's Adam reads its learning rate at every step but has no setter for it. */
+function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
 export function disposeWeights(w: Weights): void {

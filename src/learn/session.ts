@@ -30,6 +30,7 @@ import {
 } from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { LearnedOverseer } from './learned-overseer';
+import { largeStepSchedule, scheduleFactor, type LearningRateSchedule } from './lr-schedule';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
 import {
@@ -50,6 +51,12 @@ export interface SessionConfig {
   stepsPerRound?: number;
   batchSize?: number;
   learningRate?: number;
+  /**
+   * Warm-up and decay of amplification's learning rate (learningRate is then its peak). Default:
+   * largeStepSchedule's for steps larger than the task's own when learningRate is left unset,
+   * else none (constant).
+   */
+  learningRateSchedule?: LearningRateSchedule | null;
   /** Train the supervised baseline too (default true). */
   supervised?: boolean;
   /** Questions per context in a training batch (default per task). */
@@ -216,6 +223,8 @@ export class TrainingSession {
   /** Subquestions sent to the teacher so far. */
   modelQueries = 0;
   private ampSteps = 0;
+  /** Steps trained before a restore: where the learning-rate schedule resumes. */
+  private stepOffset = 0;
   lastEvaluation: Evaluation | null = null;
   readonly history: SessionRoundMetrics[] = [];
   /** Set to evaluate at the end of the current round whatever the evaluation policy says. */
@@ -264,7 +273,14 @@ export class TrainingSession {
     const root = createRng(config.seed);
     const enc = task.encoding(config.params);
     const init = root.fork('init');
-    this.x = new Learner(enc, config.model, () => init.next(), config.learningRate);
+    const schedule = config.learningRateSchedule;
+    this.x = new Learner(
+      enc,
+      config.model,
+      () => init.next(),
+      config.learningRate,
+      schedule ? (k) => scheduleFactor(schedule, k + this.stepOffset) : undefined,
+    );
     this.teacher = this.x.snapshot();
     this.ampRng = root.fork('amplification');
     this.curriculumRng = root.fork('curriculum');
@@ -291,17 +307,23 @@ export class TrainingSession {
     await tf.ready();
     const d = TASK_DEFAULTS[task.id] ?? TASK_DEFAULTS.permutation;
     const modelSize = config.modelSize ?? d.modelSize;
+    const baseBatch = config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize;
+    const steps = stepDefaults(await onHardwareGpu(), { ...d, batchSize: baseBatch }, config);
+    const schedule =
+      config.learningRateSchedule !== undefined
+        ? config.learningRateSchedule
+        : config.learningRate === undefined
+          ? largeStepSchedule(d.learningRate, steps.batchSize, baseBatch, steps.learningRate)
+          : null;
     const resolved: ResolvedConfig = {
       task: config.task,
       preset: config.preset,
       size: config.size,
       seed: config.seed,
       modelSize,
-      ...stepDefaults(
-        await onHardwareGpu(),
-        { ...d, batchSize: config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize },
-        config,
-      ),
+      ...steps,
+      learningRate: schedule ? schedule.peak : steps.learningRate,
+      learningRateSchedule: schedule,
       supervised: config.supervised ?? true,
       questionsPerContext: config.questionsPerContext ?? d.questionsPerContext,
       skipUnknown: config.skipUnknown ?? true,
@@ -337,7 +359,8 @@ export class TrainingSession {
         params: resolved.params,
         seed: resolved.seed,
         model: resolved.model,
-        learningRate: resolved.learningRate,
+        // The baseline keeps a constant rate, as it had before large steps had a schedule.
+        learningRate: schedule ? schedule.constantRate : resolved.learningRate,
         perContext: resolved.questionsPerContext + resolved.subquestionsPerContext,
         heldOutQuestions: resolved.heldOutQuestions,
       };
@@ -769,6 +792,7 @@ export class TrainingSession {
       s.overseerCalls = count(snapshot.overseerCalls, 'overseerCalls');
       s.labels = count(snapshot.labels, 'labels');
       s.seconds = count(snapshot.seconds, 'seconds');
+      s.stepOffset = Math.round(s.examples / s.config.batchSize);
       s.history.push(...(snapshot.history as SessionRoundMetrics[]));
       const last = snapshot.history[snapshot.history.length - 1] as Partial<SessionRoundMetrics> | undefined;
       const admitted = snapshot.admittedDepth ?? last?.admittedDepth;

@@ -1,0 +1,88 @@
+/**
+ * Larger steps (512 questions against the task's 128) warm up to a higher peak rate and decay
+ * from it; the task's own steps, and any rate the caller sets, keep a constant rate.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/core/rng';
+import { resolveParams } from '../../src/core/task';
+import { TASKS } from '../../src/core/tasks';
+import { overseerView, sampleItems, amplifiedAnswers } from '../../src/learn/amplify';
+import { MODEL_CONFIGS } from '../../src/learn/defaults';
+import { Learner, disposeWeights } from '../../src/learn/learner';
+import { largeStepSchedule, scheduleFactor } from '../../src/learn/lr-schedule';
+import { TrainingSession } from '../../src/learn/session';
+import { useWasm } from './helpers';
+
+describe('the large-step learning-rate schedule', () => {
+  it('exists only for steps larger than the task’s, warms up, then decays', () => {
+    expect(largeStepSchedule(2e-3, 128, 128, 2e-3)).toBeNull();
+    expect(largeStepSchedule(2e-3, 64, 128, 2e-3)).toBeNull();
+    const s = largeStepSchedule(2e-3, 512, 128, 4e-3)!;
+    expect(s.peak).toBeGreaterThan(4e-3);
+    expect(s.constantRate).toBe(4e-3);
+    const f = (k: number) => scheduleFactor(s, k);
+    expect(f(0)).toBeCloseTo(1 / s.warmupSteps, 3);
+    // Rises through the warm-up, then only falls.
+    for (let k = 1; k < s.warmupSteps; k++) expect(f(k)).toBeGreaterThan(f(k - 1));
+    for (let k = s.warmupSteps; k < 2000; k += 50) expect(f(k + 50)).toBeLessThan(f(k));
+    expect(f(s.decaySteps * 3)).toBeCloseTo(0.5, 5);
+  });
+
+  it('sets the optimiser’s rate step by step (a zero rate leaves the weights as they were)', async () => {
+    await useWasm();
+    const task = TASKS['union-find'];
+    const params = resolveParams(task, 'workshop');
+    const init = createRng(1);
+    const learner = new Learner(
+      task.encoding(params),
+      MODEL_CONFIGS.small,
+      () => init.next(),
+      1e-2,
+      (k) => (k === 0 ? 0 : 1),
+    );
+    const items = sampleItems(task, createRng(2), params, 8, 4);
+    const teacher = learner.snapshot();
+    const targets = (await amplifiedAnswers(overseerView(task), learner, teacher, items)).answers;
+    disposeWeights(teacher);
+    const weights = async () => (await learner.exportWeights()) as unknown;
+    const before = await weights();
+    learner.trainStep(items, targets, false);
+    expect(await weights()).toEqual(before);
+    learner.trainStep(items, targets, false);
+    expect(await weights()).not.toEqual(before);
+    learner.dispose();
+  });
+
+  it('a session takes it for large steps when the rate is left to it, and keeps it in snapshots', async () => {
+    await useWasm();
+    const base = {
+      task: 'union-find',
+      preset: 'workshop',
+      seed: 1,
+      supervised: false,
+      heldOutQuestions: 20,
+    } as const;
+    const small = await TrainingSession.create(base);
+    expect(small.config.learningRateSchedule).toBeNull();
+    expect(small.config.learningRate).toBe(2e-3);
+    small.dispose();
+    const set = await TrainingSession.create({ ...base, batchSize: 512, learningRate: 3e-3 });
+    expect(set.config.learningRateSchedule).toBeNull();
+    set.dispose();
+    const large = await TrainingSession.create({
+      ...base,
+      batchSize: 512,
+      stepsPerRound: 1,
+      modelSize: 'small',
+    });
+    const schedule = large.config.learningRateSchedule!;
+    expect(schedule).not.toBeNull();
+    expect(large.config.learningRate).toBe(schedule.peak);
+    await large.trainRound();
+    const restored = await TrainingSession.restore(await large.snapshot());
+    expect(restored.config.learningRateSchedule).toEqual(schedule);
+    expect(restored.config.learningRate).toBe(schedule.peak);
+    large.dispose();
+    restored.dispose();
+  }, 120_000);
+});
