@@ -54,3 +54,13 @@ export function scheduleFactor(s: LearningRateSchedule, step: number): number {
   const k = Math.max(0, step);
   return Math.min(1, (k + 1) / s.warmupSteps) * Math.sqrt(s.decaySteps / (s.decaySteps + k));
 }
+
+/** What is wrong with a schedule from elsewhere (a kept session), or null when it is usable. */
+export function learningRateScheduleProblem(s: unknown): string | null {
+  if (s === null) return null;
+  const o = (typeof s === 'object' ? s : {}) as Record<string, unknown>;
+  for (const k of ['peak', 'warmupSteps', 'decaySteps', 'constantRate'])
+    if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && o[k] > 0))
+      return `learningRateSchedule.${k} must be a positive number, got ${String(o[k])}`;
+  return null;
+}

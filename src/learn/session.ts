@@ -30,7 +30,12 @@ import {
 } from './defaults';
 import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
 import { LearnedOverseer } from './learned-overseer';
-import { largeStepSchedule, scheduleFactor, type LearningRateSchedule } from './lr-schedule';
+import {
+  largeStepSchedule,
+  learningRateScheduleProblem,
+  scheduleFactor,
+  type LearningRateSchedule,
+} from './lr-schedule';
 import { disposeWeights, Learner } from './learner';
 import { forwardFlops, type ModelConfig, type Weights } from './model';
 import {
@@ -346,6 +351,8 @@ export class TrainingSession {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
     if (!(resolved.learningRate > 0))
       throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
+    const scheduleProblem = learningRateScheduleProblem(resolved.learningRateSchedule);
+    if (scheduleProblem) throw new Error(scheduleProblem);
     if (resolved.evaluation !== undefined && !['every-round', 'auto'].includes(resolved.evaluation))
       throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
     const noiseProblem = overseerNoiseProblem(resolved.overseerNoise);

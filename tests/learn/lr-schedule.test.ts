@@ -9,7 +9,7 @@ import { TASKS } from '../../src/core/tasks';
 import { overseerView, sampleItems, amplifiedAnswers } from '../../src/learn/amplify';
 import { MODEL_CONFIGS } from '../../src/learn/defaults';
 import { Learner, disposeWeights } from '../../src/learn/learner';
-import { largeStepSchedule, scheduleFactor } from '../../src/learn/lr-schedule';
+import { largeStepSchedule, learningRateScheduleProblem, scheduleFactor } from '../../src/learn/lr-schedule';
 import { TrainingSession } from '../../src/learn/session';
 import { useWasm } from './helpers';
 
@@ -26,6 +26,10 @@ describe('the large-step learning-rate schedule', () => {
     for (let k = 1; k < s.warmupSteps; k++) expect(f(k)).toBeGreaterThan(f(k - 1));
     for (let k = s.warmupSteps; k < 2000; k += 50) expect(f(k + 50)).toBeLessThan(f(k));
     expect(f(s.decaySteps * 3)).toBeCloseTo(0.5, 5);
+    expect(learningRateScheduleProblem(s)).toBeNull();
+    expect(learningRateScheduleProblem(null)).toBeNull();
+    expect(learningRateScheduleProblem({ ...s, peak: Number.NaN })).toMatch(/peak must be a positive number/);
+    expect(learningRateScheduleProblem('fast')).toMatch(/peak must be a positive number/);
   });
 
   it('sets the optimiser’s rate step by step (a zero rate leaves the weights as they were)', async () => {
@@ -84,5 +88,9 @@ describe('the large-step learning-rate schedule', () => {
     expect(restored.config.learningRate).toBe(schedule.peak);
     large.dispose();
     restored.dispose();
+    // A kept session's schedule is checked, not trusted.
+    await expect(
+      TrainingSession.create({ ...base, learningRateSchedule: { ...schedule, decaySteps: -1 } }),
+    ).rejects.toThrow('learningRateSchedule.decaySteps must be a positive number, got -1');
   }, 120_000);
 });
