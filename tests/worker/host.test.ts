@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainingSession, type SessionConfig } from '../../src/learn/session';
+import { serveBaseline } from '../../src/learn/supervised';
 import { TrainingClient } from '../../src/worker/client';
 import type { CreateSession, TrainingHostOptions } from '../../src/worker/host';
 import type { SessionSnapshot, TrainConfig, WorkerEvent } from '../../src/worker/protocol';
@@ -181,4 +182,49 @@ describe('the training host, driven through the real protocol in Node', () => {
     await expect(t.client.request<'pause'>({ type: 'pause' })).rejects.toThrow('fatal error');
     await t.stop();
   }, 30_000);
+
+  it("trains the baseline behind the page's port, and inline once the page says it is lost", async () => {
+    const notes: string[] = [];
+    const spawn = { createSession: tinySession, warn: (why: string) => notes.push(why) };
+    const t = connect(spawn);
+    // The baseline's side, served in this thread (the page's second worker in the app).
+    const { port1, port2 } = new MessageChannel();
+    const served: string[] = [];
+    serveBaseline(
+      {
+        postMessage: (m) => port2.postMessage(m),
+        listen: (onMessage) => {
+          port2.onmessage = (e: MessageEvent) => {
+            served.push((e.data as { type: string }).type);
+            onMessage(e.data);
+          };
+        },
+      },
+      async () => tf.getBackend(),
+    );
+    t.workers[0]!.postMessage({ type: 'baseline-port', port: port1 }, [port1]);
+    const supervised = { ...config, supervised: true };
+    await t.client.request<'configure'>({ type: 'configure', config: supervised, backends: ['wasm'] });
+    await t.client.request<'step'>({ type: 'step', rounds: 1 });
+    expect(served).toContain('step');
+    expect(t.rounds()[0]!.metrics.supervisedAccuracy).toEqual(expect.any(Number));
+    expect(notes).toEqual([]);
+    // Closing the host disposes the baseline over there too (the suite's tensor count checks it).
+    await t.stop();
+    await t.until('the baseline disposed', () => served.includes('dispose'));
+    port2.close();
+
+    // A baseline worker that died before the session was built: the session trains it inline.
+    const u = connect(spawn);
+    const lost = new MessageChannel();
+    u.workers[0]!.postMessage({ type: 'baseline-port', port: lost.port1 }, [lost.port1]);
+    u.workers[0]!.postMessage({ type: 'baseline-lost', message: 'it crashed' });
+    await u.client.request<'configure'>({ type: 'configure', config: supervised, backends: ['wasm'] });
+    expect(notes).toEqual([expect.stringContaining('it crashed; training the baseline inline')]);
+    await u.client.request<'step'>({ type: 'step', rounds: 1 });
+    expect(u.rounds()[0]!.metrics.supervisedAccuracy).toEqual(expect.any(Number));
+    expect([...t.fatals(), ...u.fatals()]).toEqual([]);
+    await u.stop();
+    lost.port2.close();
+  }, 60_000);
 });

@@ -34,8 +34,8 @@ export function memoryWorker(options: Omit<TrainingHostOptions, 'transport'>): M
     onmessage: null,
     onerror: null,
     onmessageerror: null,
-    postMessage(message: unknown) {
-      const data = structuredClone(message);
+    postMessage(message: unknown, transfer: Transferable[] = []) {
+      const data = structuredClone(message, { transfer });
       later(() => receive?.(data));
     },
     terminate() {
