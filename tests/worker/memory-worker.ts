@@ -7,6 +7,8 @@ import { createTrainingHost, type TrainingHost, type TrainingHostOptions } from 
 
 export interface MemoryWorker extends WorkerLike {
   readonly host: TrainingHost;
+  /** As a worker's: `transfer` moves ports (the baseline worker's) across. */
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   /** Set by terminate: settles once the host has stopped and freed its session. */
   closed?: Promise<void>;
 }
