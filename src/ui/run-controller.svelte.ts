@@ -98,23 +98,34 @@ export class RunController {
   toolStatus: string | undefined = $state();
   private playWhenReady = $state(false);
 
-  readonly state: RunState = $derived.by((): RunState => {
+  /** Where the run on screen is (read in the page's reactive contexts, so always current). */
+  get state(): RunState {
     const s = this.trainer.status;
     if (s.phase === 'failed') return { phase: 'failed', error: s.error };
     const rec = this.life.recording;
-    if (this.life.phase === 'recording' && rec) return { phase: 'replaying', recording: rec, playing: this.life.replaying };
+    if (this.life.phase === 'recording' && rec)
+      return { phase: 'replaying', recording: rec, playing: this.life.replaying };
     if (s.phase === 'starting') return { phase: 'starting', thenPlay: this.playWhenReady };
     if (s.phase === 'restoring') return { phase: 'restoring' };
     if (s.phase === 'training') return { phase: 'training', round: this.trainer.round, mode: s.mode };
     return { phase: 'paused', round: this.trainer.round };
-  });
+  }
 
-  /** The rounds on screen, the last one, and the round the timeline shows (the URL's, clamped). */
-  readonly rounds: RoundMetrics[] = $derived(this.life.rounds);
-  readonly maxRound: number = $derived(this.rounds.length > 0 ? this.rounds[this.rounds.length - 1]!.round : 0);
-  readonly viewRound: number = $derived(
-    this.life.viewRound === undefined ? this.maxRound : Math.min(this.life.viewRound, this.maxRound),
-  );
+  /** The rounds on screen. */
+  get rounds(): RoundMetrics[] {
+    return this.life.rounds;
+  }
+
+  get maxRound(): number {
+    const rounds = this.rounds;
+    return rounds.length > 0 ? rounds[rounds.length - 1]!.round : 0;
+  }
+
+  /** The round the timeline shows: the URL's `round` (clamped), else the latest. */
+  get viewRound(): number {
+    const max = this.maxRound;
+    return this.life.viewRound === undefined ? max : Math.min(this.life.viewRound, max);
+  }
 
   /** The page's settings, as last opened. */
   private settings: RunSettings | undefined;
@@ -232,7 +243,9 @@ export class RunController {
   /** The live run as a file (for "Export run"), once a round is trained. */
   async runFile(): Promise<RunFile | undefined> {
     const snapshot = await this.trainer.snapshot();
-    return snapshot && snapshot.round > 0 && this.settings ? this.life.runFile(this.settings, snapshot) : undefined;
+    return snapshot && snapshot.round > 0 && this.settings
+      ? this.life.runFile(this.settings, snapshot)
+      : undefined;
   }
 
   /**

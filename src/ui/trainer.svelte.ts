@@ -261,7 +261,8 @@ export class Trainer {
         : this.client.request<'step'>({ type: 'step', rounds: 1 }));
       this.apply(r);
     } catch (err) {
-      if (this.status.phase === 'training') this.setStatus({ phase: 'paused' });
+      // The status may have moved on while the request was out (a failure, a restore).
+      if ((this.status as TrainerStatus).phase === 'training') this.setStatus({ phase: 'paused' });
       this.fail(err);
     }
   }

@@ -90,7 +90,13 @@ class FakeWorker implements WorkerLike {
     }, 0);
   }
   private state(): TrainingState {
-    return { round: this.history.length, stepInRound: 0, stepsPerRound: 20, running: this.running, tensors: 30 };
+    return {
+      round: this.history.length,
+      stepInRound: 0,
+      stepsPerRound: 20,
+      running: this.running,
+      tensors: 30,
+    };
   }
   private reply(id: number, result: unknown): void {
     this.send({ type: 'reply', id, ok: true, result });
@@ -124,7 +130,11 @@ class FakeWorker implements WorkerLike {
         if (this.refuseConfigure) return this.refuse(m.id, this.refuseConfigure);
         this.config = m.config;
         this.history = [];
-        return this.reply(m.id, { backend: 'cpu', attempts: [{ backend: 'cpu', ok: true }], ...this.state() });
+        return this.reply(m.id, {
+          backend: 'cpu',
+          attempts: [{ backend: 'cpu', ok: true }],
+          ...this.state(),
+        });
       case 'step':
         this.finishRound();
         return this.reply(m.id, { stopped: 'done', ...this.state() });
@@ -142,7 +152,7 @@ class FakeWorker implements WorkerLike {
       case 'snapshot':
         return this.reply(m.id, {
           version: 1,
-          config: { ...this.config, modelSize: 'medium' },
+          config: { ...this.config!, modelSize: 'medium' },
           round: this.history.length,
           examples: 10 * this.history.length,
           overseerCalls: 10 * this.history.length,
@@ -414,7 +424,9 @@ describe('keyboard shortcuts', () => {
     expect(keyCommand(key({ key: 'ArrowRight' }), view)).toEqual({ type: 'step' });
     expect(keyCommand(key({ key: 'P' }), view)).toEqual({ type: 'toggle-presenter' });
     expect(keyCommand(key({ key: 'Escape' }), view)).toBeUndefined();
-    expect(keyCommand(key({ key: 'Escape' }), { ...view, panelsOpen: true })).toEqual({ type: 'close-panels' });
+    expect(keyCommand(key({ key: 'Escape' }), { ...view, panelsOpen: true })).toEqual({
+      type: 'close-panels',
+    });
     expect(keyCommand(key({ key: 'x' }), view)).toBeUndefined();
   });
 
