@@ -54,6 +54,12 @@ export class Trainer {
   /** Set when the asked-for backend could not be used (or a backend was lost). */
   fallbackNotice: string | undefined = $state();
   status: TrainerStatus = $state({ phase: 'starting' });
+  /**
+   * Built and not failed: training, sampling and snapshots may be asked for. Derived, so that what
+   * reads it (the tree's answers) reruns only when readiness changes, not at every step start.
+   */
+  readonly ready: boolean = $derived(this.status.phase === 'paused' || this.status.phase === 'training');
+  readonly running: boolean = $derived(this.status.phase === 'training');
   round = $state(0);
   stepInRound = $state(0);
   stepsPerRound = $state(0);
@@ -77,15 +83,6 @@ export class Trainer {
     private readonly hooks: TrainerHooks = {},
   ) {
     this.client = new TrainingClient(createWorker, (e) => this.onEvent(e));
-  }
-
-  /** Built and not failed: training, sampling and snapshots may be asked for. */
-  get ready(): boolean {
-    return this.status.phase === 'paused' || this.status.phase === 'training';
-  }
-
-  get running(): boolean {
-    return this.status.phase === 'training';
   }
 
   /** The failure, or the last failed request, for the page's alert. */
