@@ -39,6 +39,8 @@ export interface LessonStep {
   /** The first is the main part; all are highlighted. */
   targets: LessonTarget[];
   action: LessonAction;
+  /** Once the action is done: move on by itself, or say so and wait for Next (a dialog opened, the end). */
+  advance: 'auto' | 'say';
 }
 
 export interface LessonContext {
@@ -83,7 +85,7 @@ function supervisedText(f: RecordingFigures | undefined): string {
   const x = f.model95
     ? `X, without one true answer, at round ${f.model95.round}`
     : `X, without one true answer, ended at ${pct(f.last.model)}`;
-  return ` In this task's recording: ${sup}; ${x}.`;
+  return ` In this task's recording, ${sup.charAt(0).toLowerCase()}${sup.slice(1)}; ${x}.`;
 }
 
 export function lessonSteps(c: LessonContext): LessonStep[] {
@@ -101,6 +103,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
       todo: 'Press New question to see another question of this task.',
       targets: ['question'],
       action: { kind: 'click', name: 'New question' },
+      advance: 'auto',
     },
     {
       id: 'split',
@@ -109,6 +112,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
       todo: 'Click a node of the tree (or select it and press Enter) to open or close its subquestions.',
       targets: ['tree'],
       action: { kind: 'tree-node' },
+      advance: 'auto',
     },
     {
       id: 'cut',
@@ -117,6 +121,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
       todo: 'Drag the Round slider to 0, then back, and watch the X marks below the cut change.',
       targets: ['tree', 'timeline'],
       action: { kind: 'input', within: 'timeline' },
+      advance: 'auto',
     },
     {
       id: 'amplify',
@@ -125,6 +130,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
       todo: "Find the top node's Amp(X) mark and compare it with X's marks just below the cut, then press Next.",
       targets: ['tree'],
       action: { kind: 'look' },
+      advance: 'auto',
     },
     c.recorded
       ? {
@@ -134,6 +140,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
           todo: 'Move the Round slider and watch the three lines of the chart climb round by round.',
           targets: ['chart', 'timeline'],
           action: { kind: 'input', within: 'timeline' },
+          advance: 'auto',
         }
       : {
           id: 'round',
@@ -142,14 +149,16 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
           todo: 'Press Step round and watch a new point appear on each line of the chart.',
           targets: ['controls', 'chart'],
           action: { kind: 'click', name: 'Step round' },
+          advance: 'auto',
         },
     {
       id: 'wave',
       title: 'The wave through the depths',
-      text: `X learns depth d from Amp(X), which handles depth d once X knows depth d − 1; so competence climbs one depth at a time. ${waveText(f)}`,
-      todo: 'Find the round where the deepest row turns dark, then press Next.',
+      text: `X learns depth d from Amp(X), which handles depth d once X knows depth d − 1; so competence climbs one depth at a time, a wave from the bottom row up. ${waveText(f)}`,
+      todo: "Find the round where the deepest row takes the legend's 100% colour, then press Next.",
       targets: ['depth'],
       action: { kind: 'look' },
+      advance: 'auto',
     },
     {
       id: 'supervised',
@@ -158,6 +167,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
       todo: 'Untick “Supervised baseline” above the chart and tick it again.',
       targets: ['chart'],
       action: { kind: 'input', within: 'chart' },
+      advance: 'auto',
     },
     {
       id: 'be-overseer',
@@ -166,6 +176,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
       todo: 'Press Be the overseer and answer the question (Escape closes the dialog).',
       targets: ['be-overseer'],
       action: { kind: 'click', name: 'Be the overseer' },
+      advance: 'say',
     },
     c.noise > 0
       ? {
@@ -175,6 +186,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
           todo: 'Step a few rounds and compare X with a noisy H against X with a clean H.',
           targets: ['noise'],
           action: { kind: 'look' },
+          advance: 'auto',
         }
       : {
           id: 'noise',
@@ -183,6 +195,7 @@ export function lessonSteps(c: LessonContext): LessonStep[] {
           todo: 'Press “Make H wrong 10% of the time” below, then Step round a few times.',
           targets: ['settings'],
           action: { kind: 'noise' },
+          advance: 'say',
         },
   ];
 }
