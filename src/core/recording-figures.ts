@@ -59,7 +59,11 @@ export function recordingFigures(rec: Recording): RecordingFigures {
     stepsPerRound: rec.settings.stepsPerRound,
     backend: rec.settings.backend,
     last: lastM
-      ? { model: lastM.modelAccuracy, amplified: lastM.amplifiedAccuracy, supervised: lastM.supervisedAccuracy }
+      ? {
+          model: lastM.modelAccuracy,
+          amplified: lastM.amplifiedAccuracy,
+          supervised: lastM.supervisedAccuracy,
+        }
       : { model: 0, amplified: 0, supervised: null },
     model95: model95 && { round: model95.round, examples: model95.examples },
     supervised95: sup95 && { round: sup95.round, examples: sup95.labels },

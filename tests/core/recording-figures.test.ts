@@ -4,7 +4,12 @@ import { countText, firstReaching, recordingFigures, sharedRounds } from '../../
 import { TASK_IDS } from '../../src/core/task';
 import { recordedRun } from './recorded-run';
 
-const round = (r: number, model: number, supervised: number | null, byDepth: Record<string, number>): RoundMetrics => ({
+const round = (
+  r: number,
+  model: number,
+  supervised: number | null,
+  byDepth: Record<string, number>,
+): RoundMetrics => ({
   round: r,
   task: 'permutation',
   preset: 'workshop',

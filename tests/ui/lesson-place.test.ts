@@ -12,8 +12,20 @@ describe("the lesson card's place", () => {
   test.each<[string, Box[]]>([
     ['the tree on the right', [{ x: 480, y: 60, w: 790, h: 540 }]],
     ['the chart on the left', [{ x: 10, y: 320, w: 460, h: 300 }]],
-    ['the header buttons and the chart', [{ x: 400, y: 8, w: 300, h: 40 }, { x: 10, y: 320, w: 460, h: 300 }]],
-    ['the tree and the timeline', [{ x: 480, y: 60, w: 790, h: 520 }, { x: 10, y: 590, w: 1260, h: 120 }]],
+    [
+      'the header buttons and the chart',
+      [
+        { x: 400, y: 8, w: 300, h: 40 },
+        { x: 10, y: 320, w: 460, h: 300 },
+      ],
+    ],
+    [
+      'the tree and the timeline',
+      [
+        { x: 480, y: 60, w: 790, h: 520 },
+        { x: 10, y: 590, w: 1260, h: 120 },
+      ],
+    ],
     ['a button', [{ x: 20, y: 200, w: 140, h: 40 }]],
   ])('beside %s, inside the window, covering none of it', (_, holes) => {
     const p = placeCard(holes, card, view);

@@ -21,24 +21,27 @@ function context(task: (typeof TASK_IDS)[number], extra: Partial<LessonContext> 
 }
 
 describe('the guided lesson', () => {
-  test.each(TASK_IDS)('%s: 6–10 steps, each with a target and one thing to do, text from the task', (task) => {
-    const c = context(task);
-    const steps = lessonSteps(c);
-    expect(steps.length).toBeGreaterThanOrEqual(6);
-    expect(steps.length).toBeLessThanOrEqual(10);
-    expect(new Set(steps.map((s) => s.id)).size).toBe(steps.length);
-    for (const s of steps) {
-      expect(s.targets.length).toBeGreaterThan(0);
-      expect(s.todo).toMatch(/\.$/);
-    }
-    const all = steps.map((s) => s.text).join(' ');
-    expect(all).toContain(c.questionText);
-    expect(all).toContain(c.taskSummary);
-    expect(all).toContain(c.subquestions[0]!);
-    // The recording's own figure for the wave: the round X first got depth 1 right.
-    const d1 = c.figures!.depthWave[0]!;
-    if (d1.round !== undefined) expect(all).toContain(`depth 1 in round ${d1.round}`);
-  });
+  test.each(TASK_IDS)(
+    '%s: 6–10 steps, each with a target and one thing to do, text from the task',
+    (task) => {
+      const c = context(task);
+      const steps = lessonSteps(c);
+      expect(steps.length).toBeGreaterThanOrEqual(6);
+      expect(steps.length).toBeLessThanOrEqual(10);
+      expect(new Set(steps.map((s) => s.id)).size).toBe(steps.length);
+      for (const s of steps) {
+        expect(s.targets.length).toBeGreaterThan(0);
+        expect(s.todo).toMatch(/\.$/);
+      }
+      const all = steps.map((s) => s.text).join(' ');
+      expect(all).toContain(c.questionText);
+      expect(all).toContain(c.taskSummary);
+      expect(all).toContain(c.subquestions[0]!);
+      // The recording's own figure for the wave: the round X first got depth 1 right.
+      const d1 = c.figures!.depthWave[0]!;
+      if (d1.round !== undefined) expect(all).toContain(`depth 1 in round ${d1.round}`);
+    },
+  );
 
   test('the texts differ between tasks', () => {
     const a = lessonSteps(context('permutation'))[0]!.text;

@@ -8,15 +8,7 @@ import type { RecordingFigures } from '../../core/recording-figures';
 
 /** Parts of the page a step highlights (the Lesson component maps each to an element). */
 export type LessonTarget =
-  | 'question'
-  | 'tree'
-  | 'chart'
-  | 'controls'
-  | 'timeline'
-  | 'depth'
-  | 'be-overseer'
-  | 'settings'
-  | 'noise';
+  'question' | 'tree' | 'chart' | 'controls' | 'timeline' | 'depth' | 'be-overseer' | 'settings' | 'noise';
 
 /**
  * What the visitor does, as the page sees it: a click on a button with this name, a change of

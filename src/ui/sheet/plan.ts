@@ -64,7 +64,8 @@ export function planRows(figures: readonly RecordingFigures[]): PlanRow[] {
     },
     {
       minutes: '28–36',
-      activity: 'The five tasks at a glance: the same shape on every task; then train one live (Train it yourself).',
+      activity:
+        'The five tasks at a glance: the same shape on every task; then train one live (Train it yourself).',
       show: '“Five tasks” in the header; open a task from its chart.',
       ask:
         missed.length > 0
