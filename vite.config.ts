@@ -39,7 +39,12 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // Two pages: the app, and the facilitator's printable sheet.
+    rollupOptions: { input: { main: 'index.html', sheet: 'sheet.html' } },
+  },
   test: {
     projects: [
       {

@@ -32,6 +32,8 @@ export const HIDE_FLAGS: readonly HideFlag[] = [
   'tools',
 ];
 export const ROUND_MAX = 10_000;
+/** Steps the guided lesson may have (its real count clamps `lesson=K`). */
+export const LESSON_MAX = 20;
 
 /** Size ranges per task (the task registry may not be loaded everywhere; these mirror it). */
 export const SIZE_LIMITS = { min: 2, max: 64 } as const;
@@ -62,6 +64,8 @@ export interface UrlState {
   presenter: boolean;
   /** Chance (0 … NOISE_MAX) that H's combination gives a wrong answer; 0: a clean overseer. */
   noise: number;
+  /** The guided lesson's open step (1-based); undefined: closed. */
+  lesson: number | undefined;
 }
 
 export interface Notice {
@@ -103,7 +107,7 @@ function parseInteger(raw: string, min: number, max: number): Parsed<number> {
   return n >= min && n <= max ? { ok: true, value: n } : { ok: false, allowed };
 }
 
-function optionalIntParam<K extends 'size' | 'steps' | 'batch' | 'round'>(
+function optionalIntParam<K extends 'size' | 'steps' | 'batch' | 'round' | 'lesson'>(
   name: K,
   min: number,
   max: number,
@@ -178,6 +182,7 @@ export const PARAMS = [
     },
     format: (v) => String(v),
   } satisfies ParamSpec<'noise'>,
+  optionalIntParam('lesson', 1, LESSON_MAX, 'no lesson'),
 ] as const;
 
 export function defaultState(): UrlState {
