@@ -2,6 +2,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
+// Only when testing: `vite build` need not load vitest.
+const sequencer = process.env.VITEST ? (await import('./tests/heavy-first.ts')).HeavyFirst : undefined;
+
 export default defineConfig({
   // Relative asset URLs: the build works from any sub-path of any static server.
   base: './',
@@ -41,6 +44,9 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   test: {
+    // Both cores: unit and browser files run side by side, the slowest first (tests/heavy-first.ts).
+    maxWorkers: 2,
+    sequence: sequencer ? { sequencer } : {},
     projects: [
       {
         extends: true,
@@ -59,7 +65,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],
