@@ -2,8 +2,11 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
-// Only when testing: `vite build` need not load vitest.
-const sequencer = process.env.VITEST ? (await import('./tests/heavy-first.ts')).HeavyFirst : undefined;
+// Only in Vitest's main process: neither `vite build` nor a test's preview server needs it.
+const sequencer =
+  process.env.VITEST && !process.env.VITEST_WORKER_ID
+    ? (await import('./tests/heavy-first.ts')).HeavyFirst
+    : undefined;
 
 export default defineConfig({
   // Relative asset URLs: the build works from any sub-path of any static server.

@@ -2,7 +2,7 @@
  * Test order for two workers: the slowest files start first, browser and unit files mixed, so
  * neither core idles at the end while one long file runs on. Vitest's own cache (durations of the
  * last run) decides when it has them all; on a fresh clone, SLOW (measured on the 2-core machine)
- * does, then file size.
+ * does, then file size (a browser file's counted tenfold).
  */
 import { statSync } from 'node:fs';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -29,8 +29,8 @@ export class HeavyFirst extends BaseSequencer {
       this.ctx.cache.getFileTestResults(`${f.project.name}:${rel(f)}`)?.duration;
     const weight = (f: TestSpecification): number => {
       const slow = SLOW.indexOf(rel(f));
-      // Files not listed come after the listed ones, larger first.
-      return slow >= 0 ? 1e9 - slow : statSync(f.moduleId).size;
+      // Files not listed come after the listed ones, larger first; a page load weighs more.
+      return slow >= 0 ? 1e9 - slow : statSync(f.moduleId).size * (f.project.name === 'browser' ? 10 : 1);
     };
     const cached = files.every((f) => known(f) !== undefined);
     const w = new Map(files.map((f) => [f, cached ? known(f)! : weight(f)]));
