@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
 export interface CliRun {
@@ -39,13 +40,26 @@ export interface SignalledRun extends CliRun {
   orphans: string[];
 }
 
-/** npm's descendants (pid and command line), from `ps`. */
+/** Every process's parent and command line, from /proc (Linux). */
+function processTable(): { pid: number; ppid: number; command: string }[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const command = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
+        return [{ pid: Number(name), ppid, command }];
+      } catch {
+        return []; // ended while being read
+      }
+    });
+}
+
+/** npm's descendants (pid and command line). */
 function descendants(root: number): { pid: number; command: string }[] {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)!)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), command: m[3]! }));
+  const rows = processTable();
   const found: { pid: number; command: string }[] = [];
   const queue = [root];
   while (queue.length > 0) {
