@@ -26,10 +26,9 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { CHROMIUM_ARGS, ROOT, chromePath } from '../../tests/browser/chromium';
-import { ISOLATION_HEADERS, serveStatic } from '../../tests/browser/static-server';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, DIST, ROOT, ensureDist, launchChromium } from '../harness/chromium';
+import { ISOLATION_HEADERS, serveStatic } from '../harness/static-server';
 import { TASK_IDS } from '../core/task';
 import type { GpuCounts } from '../learn/gpu-counters';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
@@ -478,16 +477,12 @@ async function main(): Promise<void> {
   const gpu = gpuArgs();
   const log = (s: string): void => void process.stderr.write(s + '\n');
   // AMPLAB_DIST: measure another build folder (as the browser tests allow).
-  const dist = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
-  if (args.build || !existsSync(path.join(dist, 'index.html'))) {
-    log('building dist/ …');
-    await build({ root: ROOT, logLevel: 'warn' });
-  }
-  const executablePath = chromePath();
-  const server = await serveStatic(dist, '/', args.isolated ? { headers: ISOLATION_HEADERS } : {});
+  if (args.build || !existsSync(path.join(DIST, 'index.html'))) log('building dist/ …');
+  await ensureDist(args.build);
+  const server = await serveStatic(DIST, '/', args.isolated ? { headers: ISOLATION_HEADERS } : {});
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath, headless: true, args: gpu.args });
+    browser = await launchChromium(gpu.args);
     const version = browser.version();
     log(`Chromium ${version}, GPU mode ${gpu.mode}${args.isolated ? ', cross-origin isolated' : ''}`);
     const started = new Date();
