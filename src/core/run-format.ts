@@ -108,6 +108,8 @@ export interface RecordingSettings {
   batchSize: number;
   learningRate: number;
   backend: string;
+  /** Who decomposed in Amp(X), when not H itself. */
+  overseer?: 'learned';
 }
 
 /** public/runs/<task>.json */
@@ -405,6 +407,8 @@ export function validateRecording(v: unknown, task?: TaskId): Recording {
     learningRate: num(s.learningRate, 'settings.learningRate', 0, 1),
     backend: word(s.backend, 'settings.backend', 20),
   };
+  if (s.overseer !== undefined && s.overseer !== 'hand')
+    settings.overseer = oneOf(s.overseer, 'settings.overseer', ['learned'] as const);
   const sample = obj(o.sample, 'recording.sample');
   const keys = arr(o.keys, 'recording.keys', SNAPSHOT_MAX_KEYS).map((k, i) =>
     text(k, `recording.keys[${i}]`),
@@ -508,7 +512,12 @@ function validateSnapshot(v: unknown, path: string, settings: RunSettings): Sess
   for (const k of ['questionsPerContext', 'heldOutQuestions'])
     if (c[k] !== undefined) config[k] = int(c[k], `${path}.config.${k}`, 1, 100_000);
   if (c.subquestionsPerContext !== undefined)
-    config.subquestionsPerContext = int(c.subquestionsPerContext, `${path}.config.subquestionsPerContext`, 0, 64);
+    config.subquestionsPerContext = int(
+      c.subquestionsPerContext,
+      `${path}.config.subquestionsPerContext`,
+      0,
+      64,
+    );
   for (const k of ['admitAgreement', 'deepestShare'])
     if (c[k] !== undefined) config[k] = num(c[k], `${path}.config.${k}`, 0, 1);
   for (const k of ['supervised', 'skipUnknown', 'curriculum'])

@@ -170,7 +170,7 @@ export const SETTINGS = {
 
 type Defs = typeof SETTINGS;
 export type SettingKey = keyof Defs;
-type ValueOf<S> = S extends { type: 'enum'; values: readonly (infer V)[] } ? V : number;
+export type SettingValue<S> = S extends { type: 'enum'; values: readonly (infer V)[] } ? V : number;
 type RequiredKey = {
   [K in SettingKey]: Defs[K]['absent'] extends { required: unknown } ? K : never;
 }[SettingKey];
@@ -178,7 +178,9 @@ type Flat<T> = { [K in keyof T]: T[K] };
 
 /** The settings that define a run, as the page, the worker and a run file take them. */
 export type RunSettings = Flat<
-  { [K in RequiredKey]: ValueOf<Defs[K]> } & { [K in Exclude<SettingKey, RequiredKey>]?: ValueOf<Defs[K]> }
+  { [K in RequiredKey]: SettingValue<Defs[K]> } & {
+    [K in Exclude<SettingKey, RequiredKey>]?: SettingValue<Defs[K]>;
+  }
 >;
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];

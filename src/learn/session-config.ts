@@ -50,7 +50,11 @@ export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model' | 'ev
  * Every default filled in: the task's, the paper preset's smaller batch, and (on a hardware GPU)
  * larger steps. Throws, naming the field, on a value the session cannot train with.
  */
-export function resolveSessionConfig(task: AnyTask, config: SessionConfig, hardwareGpu: boolean): ResolvedConfig {
+export function resolveSessionConfig(
+  task: AnyTask,
+  config: SessionConfig,
+  hardwareGpu: boolean,
+): ResolvedConfig {
   const d = TASK_DEFAULTS[task.id] ?? TASK_DEFAULTS.permutation;
   const modelSize = config.modelSize ?? d.modelSize;
   const resolved: ResolvedConfig = {
@@ -84,7 +88,8 @@ export function resolveSessionConfig(task: AnyTask, config: SessionConfig, hardw
     ['questionsPerContext', resolved.questionsPerContext],
   ] as const)
     if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
-  if (!(resolved.learningRate > 0)) throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
+  if (!(resolved.learningRate > 0))
+    throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
   if (resolved.evaluation !== undefined && !['every-round', 'auto'].includes(resolved.evaluation))
     throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
   const noiseProblem = overseerNoiseProblem(resolved.overseerNoise);
