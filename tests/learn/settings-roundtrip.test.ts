@@ -58,7 +58,7 @@ function runFile(settings: RunSettings): RunFile {
     trees: [],
     snapshot: {
       version: 1,
-      config: config as RunFile['snapshot']['config'],
+      config: config as unknown as RunFile['snapshot']['config'],
       round: 0,
       examples: 0,
       overseerCalls: 0,
