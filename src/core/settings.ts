@@ -5,6 +5,9 @@
  * (the worker's TrainConfig, the base of the session's config), the run file's validator and
  * identity rules (run-format.ts), the page's URL parameters (src/ui/url-state.ts) and its mapping
  * (src/ui/run-settings.ts), and the CLIs' flags (src/cli/setting-flags.ts).
+ * No schema library (valibot, zod): each setting is one of three kinds, so the derivations here are
+ * shorter than a library's schema plus the URL, CLI and identity metadata it cannot hold, and the
+ * messages stay the ones the page and the CLIs already show ("must be one of …").
  */
 import { MAX_OVERSEER_NOISE } from './noisy-overseer';
 import { PRESET_NAMES, TASK_IDS } from './task';
