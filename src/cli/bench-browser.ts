@@ -30,11 +30,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, ROOT, chromePath } from '../../tests/browser/chromium';
 import { ISOLATION_HEADERS, serveStatic } from '../../tests/browser/static-server';
+import { BACKEND_NAMES, MODEL_SIZES } from '../core/settings';
 import { TASK_IDS } from '../core/task';
 import type { GpuCounts } from '../learn/gpu-counters';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
 
-const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+const ALL_BACKENDS = BACKEND_NAMES;
 type Backend = (typeof ALL_BACKENDS)[number];
 
 const SPEC = {
@@ -62,7 +63,7 @@ const SPEC = {
   steps: { type: 'int', min: 1, max: 10_000, default: 10, help: 'training steps per round' },
   model: {
     type: 'string',
-    choices: ['auto', 'small', 'medium', 'large'],
+    choices: ['auto', ...MODEL_SIZES],
     default: 'auto',
     help: "model size (auto: the workshop model, the app's default)",
   },

@@ -4,7 +4,7 @@
  * scaled on a hardware GPU, and checked.
  */
 import { overseerNoiseProblem } from '../core/noisy-overseer';
-import { SETTING_KEYS, SETTINGS, settingProblem, type RunSettings } from '../core/settings';
+import { OVERSEER_KINDS, SETTING_KEYS, SETTINGS, settingProblem, type RunSettings } from '../core/settings';
 import { resolveParams, type AnyTask, type Params } from '../core/task';
 import { MODEL_CONFIGS, PAPER_BATCH_SIZE, stepDefaults, TASK_DEFAULTS } from './defaults';
 import type { ModelConfig } from './model';
@@ -94,8 +94,10 @@ export function resolveSessionConfig(
     throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
   const noiseProblem = overseerNoiseProblem(resolved.overseerNoise);
   if (noiseProblem) throw new Error(noiseProblem);
-  if (!['hand', 'learned'].includes(resolved.overseer))
-    throw new Error(`overseer must be 'hand' or 'learned', got ${String(resolved.overseer)}`);
+  if (!OVERSEER_KINDS.includes(resolved.overseer))
+    throw new Error(
+      `overseer must be ${OVERSEER_KINDS.map((k) => `'${k}'`).join(' or ')}, got ${String(resolved.overseer)}`,
+    );
   // The declared choices (task, preset, model size…); numbers are bounded by the checks above, so
   // the CLIs' benchmarks may go past the page's ranges.
   for (const k of SETTING_KEYS) {

@@ -7,6 +7,7 @@
  */
 import {
   absentValue,
+  BACKEND_NAMES,
   MODEL_SIZES,
   OVERSEER_KINDS,
   SEED_MAX,
@@ -20,7 +21,7 @@ import {
 import type { TaskId } from '../core/task';
 
 export type BackendChoice = 'auto' | BackendName;
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
 export type Speed = 'slow' | 'normal' | 'fast' | 'max';
 export const SPEEDS: readonly Speed[] = ['slow', 'normal', 'fast', 'max'];
 /** Pause between rounds while playing, per speed. */
