@@ -38,14 +38,16 @@ const trainedOverseer = (): Promise<LearnedOverseer> => (trained ??= train());
 async function train(): Promise<LearnedOverseer> {
   const task = TASKS[settings.task];
   const params = resolveParams(task, 'workshop');
-  const h = new LearnedOverseer({ seed: 2 });
+  // Its shape is the session's H''s (so the state fits there); its training is shorter, and it
+  // stands in for H at 90% agreement rather than 98%, to keep this test's budget small.
+  const h = new LearnedOverseer({ seed: 2, updates: 100, maxChunks: 2, trustAt: 0.9 });
   const answer = (batch: WaveItem[]): Answer[] => batch.map((b) => hch(task, b.ctx, b.question));
   await amplifyInWaves(
     h.router.view(overseerView(task)),
     sampleItems(task, createRng(1), params, 500, 4),
     answer,
   );
-  for (let i = 0; i < 3 && h.trustedDepths.size === 0; i++) await h.train();
+  for (let i = 0; i < 2 && h.trustedDepths.size === 0; i++) await h.train();
   return h;
 }
 
@@ -95,6 +97,7 @@ describe('a run with the learned overseer, a batch of 64 and a noisy H', () => {
     const snapshot = await s.snapshot();
     const last = snapshot.history.at(-1)!;
     expect(snapshot.learnedOverseer!.trustedDepths.length).toBeGreaterThan(0);
+    expect(first.overseerCalls).toBeGreaterThanOrEqual(first.examples);
     expect(typeof last.learnedOverseerAgreement).toBe('number');
 
     const file: RunFile = {
@@ -124,9 +127,9 @@ describe('a run with the learned overseer, a batch of 64 and a noisy H', () => {
     expect(again.history).toEqual(back.snapshot.history);
     for (const it of s.heldOut.slice(0, 20))
       expect(await r.answer(it.ctx, [it.question])).toEqual(await s.answer(it.ctx, [it.question]));
-    // Training goes on with H' trusted: most of H's calls go to H'.
+    // Training goes on with H' trusted: some of H's calls go to H' (with H alone, every one reaches H).
     const m = await r.trainRound();
-    expect(m.overseerCalls - last.overseerCalls).toBeLessThan(0.5 * (m.examples - last.examples));
+    expect(m.overseerCalls - last.overseerCalls).toBeLessThan(m.examples - last.examples);
 
     // A run whose overseer is H refuses a snapshot carrying H'.
     await expect(
