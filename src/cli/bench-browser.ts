@@ -29,11 +29,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, DIST, ROOT, ensureDist, launchChromium } from '../harness/chromium';
 import { ISOLATION_HEADERS, serveStatic } from '../harness/static-server';
+import { BACKEND_NAMES, MODEL_SIZES } from '../core/settings';
 import { TASK_IDS } from '../core/task';
 import type { GpuCounts } from '../learn/gpu-counters';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
 
-const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+const ALL_BACKENDS = BACKEND_NAMES;
 type Backend = (typeof ALL_BACKENDS)[number];
 
 const SPEC = {
@@ -61,7 +62,7 @@ const SPEC = {
   steps: { type: 'int', min: 1, max: 10_000, default: 10, help: 'training steps per round' },
   model: {
     type: 'string',
-    choices: ['auto', 'small', 'medium', 'large'],
+    choices: ['auto', ...MODEL_SIZES],
     default: 'auto',
     help: "model size (auto: the workshop model, the app's default)",
   },

@@ -1,8 +1,8 @@
+import { MODEL_SIZES, type ModelSize } from '../core/settings';
 import type { TaskId } from '../core/task';
 import type { ModelConfig } from './model';
 
-export type ModelSize = 'small' | 'medium' | 'large';
-export const MODEL_SIZES: readonly ModelSize[] = ['small', 'medium', 'large'];
+export { MODEL_SIZES, type ModelSize };
 
 export const MODEL_CONFIGS: Readonly<Record<ModelSize, ModelConfig>> = {
   small: { d: 32, heads: 2, ff: 64, selfLayers: 1, hops: 2, pointer: true },

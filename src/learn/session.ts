@@ -9,9 +9,9 @@ import type { Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
 import type { SessionSnapshot as CoreSessionSnapshot, SnapshotWeights } from '../core/run-format';
 import { createRng, type Rng } from '../core/rng';
-import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
+import type { AnyTask } from '../core/task';
 import { getTask } from '../core/tasks';
-import { noisyOverseer, overseerNoiseProblem } from '../core/noisy-overseer';
+import { noisyOverseer } from '../core/noisy-overseer';
 import {
   amplificationTargets,
   amplifiedAnswers,
@@ -21,14 +21,7 @@ import {
 } from './amplify';
 import { describeDevice } from './device';
 import type { BackendName } from './backend';
-import {
-  GPU_BACKENDS,
-  MODEL_CONFIGS,
-  PAPER_BATCH_SIZE,
-  stepDefaults,
-  TASK_DEFAULTS,
-  type ModelSize,
-} from './defaults';
+import { GPU_BACKENDS } from './defaults';
 import { contextsPerBatch, stepsPerChunk } from './chunking';
 import { Curriculum } from './curriculum';
 import { combineByDepth, makeHeldOut, type HeldOutItem } from './evaluate';
@@ -36,7 +29,7 @@ import { EvaluationPolicy } from './evaluation-policy';
 import { evaluateHeldOut, type Evaluation } from './held-out-evaluation';
 import { LearnedOverseer } from './learned-overseer';
 import { disposeWeights, Learner } from './learner';
-import { forwardFlops, type ModelConfig, type Weights } from './model';
+import { forwardFlops, type Weights } from './model';
 import {
   BaselineThreadError,
   LocalBaseline,
@@ -44,56 +37,10 @@ import {
   type BaselineChannel,
   type BaselineConfig,
 } from './supervised';
+import { resolveSessionConfig, type ResolvedConfig, type SessionConfig } from './session-config';
 import { base64ToFloat32, float32ToBase64 } from './weights-data';
 
-export interface SessionConfig {
-  task: TaskId;
-  preset: PresetName;
-  size?: number;
-  seed: number;
-  modelSize?: ModelSize;
-  stepsPerRound?: number;
-  batchSize?: number;
-  learningRate?: number;
-  /** Train the supervised baseline too (default true). */
-  supervised?: boolean;
-  /** Questions per context in a training batch (default per task). */
-  questionsPerContext?: number;
-  /** Skip `?` targets when training (default true). */
-  skipUnknown?: boolean;
-  /** Override the model's shape (advanced; modelSize picks one otherwise). */
-  model?: Partial<ModelConfig>;
-  /** Minimum held-out questions (default 500). */
-  heldOutQuestions?: number;
-  /**
-   * Ground-truth-free depth curriculum (default true): amplification trains on depths 1…D and
-   * admits D+1 once X agrees with Amp(X) on `admitAgreement` of fresh questions of every depth ≤ D.
-   */
-  curriculum?: boolean;
-  admitAgreement?: number;
-  /** Per context in an amplification batch: how many of H's subquestions to train on too (default per task). */
-  subquestionsPerContext?: number;
-  /** Share of each amplification batch drawn at the deepest admitted depth (the rest uniform below it). */
-  deepestShare?: number;
-  /**
-   * When to evaluate on the held-out set (default 'every-round'). 'auto': after the first round,
-   * then only once amplification has trained at least EVAL_RATIO times as long as the last
-   * evaluation took, so evaluation costs at most about 1/(1+EVAL_RATIO) of the thread's time
-   * when rounds are short. Rounds not evaluated give no metrics (their numbers are skipped).
-   */
-  evaluation?: 'every-round' | 'auto';
-  /**
-   * Chance (0 … 0.5, default 0) that H's combination step gives a wrong well-typed answer. Every
-   * use of H here is noisy (amplification's targets, the curriculum's check, Amp(X) at evaluation);
-   * the ground truth and HCH are not.
-   */
-  overseerNoise?: number;
-  /**
-   * Who decomposes inside Amp(X) (default 'hand'): H itself, or 'learned': H' trained on H's own
-   * steps, standing in for H once it agrees with H on held-out steps (learned-overseer.ts).
-   */
-  overseer?: 'hand' | 'learned';
-}
+export type { ResolvedConfig, SessionConfig };
 
 /** Options that are not part of the session's configuration (they do not go into snapshots). */
 export interface SessionOptions {
@@ -158,13 +105,6 @@ export interface SessionRoundMetrics extends RoundMetrics {
   /** Rounds finished without an evaluation since the last evaluated one (evaluation 'auto'). */
   skippedEvaluations: number;
 }
-
-export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model' | 'evaluation'>> & {
-  evaluation?: 'every-round' | 'auto';
-  size?: number;
-  params: Params;
-  model: ModelConfig;
-};
 
 export interface TrainProgress {
   stepInRound: number;
@@ -273,47 +213,7 @@ export class TrainingSession {
     options: SessionOptions = {},
   ): Promise<TrainingSession> {
     await tf.ready();
-    const d = TASK_DEFAULTS[task.id] ?? TASK_DEFAULTS.permutation;
-    const modelSize = config.modelSize ?? d.modelSize;
-    const resolved: ResolvedConfig = {
-      task: config.task,
-      preset: config.preset,
-      size: config.size,
-      seed: config.seed,
-      modelSize,
-      ...stepDefaults(
-        await onHardwareGpu(),
-        { ...d, batchSize: config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize },
-        config,
-      ),
-      supervised: config.supervised ?? true,
-      questionsPerContext: config.questionsPerContext ?? d.questionsPerContext,
-      skipUnknown: config.skipUnknown ?? true,
-      heldOutQuestions: config.heldOutQuestions ?? 500,
-      curriculum: config.curriculum ?? d.curriculum,
-      admitAgreement: config.admitAgreement ?? 0.85,
-      deepestShare: config.deepestShare ?? d.deepestShare,
-      subquestionsPerContext: config.subquestionsPerContext ?? d.subquestionsPerContext,
-      overseerNoise: config.overseerNoise ?? 0,
-      ...(config.evaluation ? { evaluation: config.evaluation } : {}),
-      overseer: config.overseer ?? 'hand',
-      params: resolveParams(task, config.preset, config.size),
-      model: { ...MODEL_CONFIGS[modelSize], ...d.model, ...config.model },
-    };
-    for (const [k, v] of [
-      ['stepsPerRound', resolved.stepsPerRound],
-      ['batchSize', resolved.batchSize],
-      ['questionsPerContext', resolved.questionsPerContext],
-    ] as const)
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
-    if (!(resolved.learningRate > 0))
-      throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
-    if (resolved.evaluation !== undefined && !['every-round', 'auto'].includes(resolved.evaluation))
-      throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
-    const noiseProblem = overseerNoiseProblem(resolved.overseerNoise);
-    if (noiseProblem) throw new Error(noiseProblem);
-    if (!['hand', 'learned'].includes(resolved.overseer))
-      throw new Error(`overseer must be 'hand' or 'learned', got ${String(resolved.overseer)}`);
+    const resolved = resolveSessionConfig(task, config, await onHardwareGpu());
     const s = new TrainingSession(task, resolved);
     if (resolved.supervised) {
       const bc: BaselineConfig = {
@@ -646,13 +546,15 @@ export class TrainingSession {
 
   /**
    * The session as plain data, taken at a round boundary (stepInRound 0): counters, history and
-   * the weights of X and of the supervised baseline (base64 float32 little-endian). The optimiser
+   * the weights of X and of the supervised baseline (base64 float32 little-endian), and H' (its
+   * weights and trust per depth) when the overseer is learned. The optimiser
    * state and the random streams are not kept; a restored session draws fresh questions.
    */
   async snapshot(): Promise<SessionSnapshot> {
     if (this.disposed) throw new Error('session disposed');
     const { params: _params, ...config } = this.config;
     void _params;
+    const learnedOverseer = await this.learned?.h.exportState();
     return {
       version: 1,
       config: { ...config, model: { ...config.model } },
@@ -667,6 +569,7 @@ export class TrainingSession {
         x: await this.x.exportWeights(),
         supervised: this.baseline ? await this.baseline.weights() : null,
       },
+      ...(learnedOverseer ? { learnedOverseer } : {}),
     };
   }
 
@@ -682,6 +585,10 @@ export class TrainingSession {
       const x = s.x.checkWeights(snapshot.weights.x, 'X');
       // The baseline checks its weights before assigning any; X's are assigned only after that.
       if (s.baseline) await s.baseline.setWeights(snapshot.weights.supervised);
+      if (snapshot.learnedOverseer) {
+        if (!s.learned) throw new Error("the snapshot keeps H' for a run whose overseer is H");
+        await s.learned.h.importState(snapshot.learnedOverseer);
+      }
       s.x.setWeights(x);
       disposeWeights(s.teacher);
       s.teacher = s.x.snapshot();

@@ -179,6 +179,29 @@ describe('run file validation', () => {
     expect(snapshotFits({ ...base, batchSize: 512 }, { ...base, batchSize: 512 })).toBe(true);
   });
 
+  test("every round's extras travel as plain data (H''s agreement, a NaN loss as null); the batch too", () => {
+    const r = structuredClone(validRun());
+    r.settings.batchSize = 64;
+    const extras = {
+      learnedOverseerAgreement: 0.97,
+      admittedDepth: 2,
+      loss: null,
+      agreement: { '1': 0.9, '2': 0.5 },
+      skippedEvaluations: 0,
+    };
+    Object.assign(r.snapshot.history[1]!, extras, { onerror: 'alert(1)', evil: { x: '<b>' } });
+    Object.assign(r.snapshot.history[0]!, { learnedOverseerAgreement: null, constructor: 1 });
+    const back = validateRunFile(text(r));
+    expect(back.settings.batchSize).toBe(64);
+    expect(back.snapshot.history[1]).toMatchObject(extras);
+    expect(back.snapshot.history[0]!.learnedOverseerAgreement).toBeNull();
+    // Text and tables of anything but numbers are dropped, not kept as they came.
+    const kept = back.snapshot.history[1] as unknown as Record<string, unknown>;
+    expect(kept.onerror).toBeUndefined();
+    expect(kept.evil).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(back.snapshot.history[0], 'constructor')).toBe(false);
+  });
+
   test('configKeyOf ignores field order and undefined', () => {
     expect(configKeyOf({ seed: 1, task: 'wildcard', preset: 'workshop', size: undefined })).toBe(
       configKeyOf({ task: 'wildcard', preset: 'workshop', seed: 1 }),

@@ -5,21 +5,22 @@ describe('URL state', () => {
   test('declares each parameter once', () => {
     const names = PARAMS.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
+    // The run's settings (src/core/settings.ts, in their declared order), then the view's.
     expect(names).toEqual([
       'task',
       'preset',
       'size',
       'seed',
-      'backend',
+      'model',
       'steps',
       'batch',
-      'speed',
-      'model',
+      'noise',
       'overseer',
+      'backend',
+      'speed',
       'hide',
       'round',
       'presenter',
-      'noise',
       'lesson',
     ]);
   });

@@ -15,11 +15,14 @@ const config: TrainConfig = {
   modelSize: 'small',
   stepsPerRound: 2,
   batchSize: 16,
-  supervised: false,
 };
 
-/** The real session, with a small held-out set so each round's evaluation is quick. */
-const tinySession: CreateSession = (c, o) => TrainingSession.create({ ...c, heldOutQuestions: 40 }, o);
+/** The real session, with a small held-out set so each round's evaluation is quick; no baseline. */
+const tinySession: CreateSession = (c, o) =>
+  TrainingSession.create({ ...c, heldOutQuestions: 40, supervised: false }, o);
+/** The same with the supervised baseline (the page's sessions always train it). */
+const tinySessionWithBaseline: CreateSession = (c, o) =>
+  TrainingSession.create({ ...c, heldOutQuestions: 40 }, o);
 
 /** A session whose train() throws on its `n`th call, as a backend failing mid-round would. */
 const failingOnCall =
@@ -185,7 +188,7 @@ describe('the training host, driven through the real protocol in Node', () => {
 
   it("trains the baseline behind the page's port, and inline once the page says it is lost", async () => {
     const notes: string[] = [];
-    const spawn = { createSession: tinySession, warn: (why: string) => notes.push(why) };
+    const spawn = { createSession: tinySessionWithBaseline, warn: (why: string) => notes.push(why) };
     const t = connect(spawn);
     // The baseline's side, served in this thread (the page's second worker in the app).
     const { port1, port2 } = new MessageChannel();
@@ -203,8 +206,7 @@ describe('the training host, driven through the real protocol in Node', () => {
       async () => tf.getBackend(),
     );
     t.workers[0]!.postMessage({ type: 'baseline-port', port: port1 }, [port1]);
-    const supervised = { ...config, supervised: true };
-    await t.client.request<'configure'>({ type: 'configure', config: supervised, backends: ['wasm'] });
+    await t.client.request<'configure'>({ type: 'configure', config, backends: ['wasm'] });
     await t.client.request<'step'>({ type: 'step', rounds: 1 });
     expect(served).toContain('step');
     expect(t.rounds()[0]!.metrics.supervisedAccuracy).toEqual(expect.any(Number));
@@ -219,7 +221,7 @@ describe('the training host, driven through the real protocol in Node', () => {
     const lost = new MessageChannel();
     u.workers[0]!.postMessage({ type: 'baseline-port', port: lost.port1 }, [lost.port1]);
     u.workers[0]!.postMessage({ type: 'baseline-lost', message: 'it crashed' });
-    await u.client.request<'configure'>({ type: 'configure', config: supervised, backends: ['wasm'] });
+    await u.client.request<'configure'>({ type: 'configure', config, backends: ['wasm'] });
     expect(notes).toEqual([expect.stringContaining('it crashed; training the baseline inline')]);
     await u.client.request<'step'>({ type: 'step', rounds: 1 });
     expect(u.rounds()[0]!.metrics.supervisedAccuracy).toEqual(expect.any(Number));
