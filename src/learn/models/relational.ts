@@ -1,0 +1,343 @@
+/**
+ * The relational model X: every token (in facts and in questions) is embedded by ONE shared
+ * table, so a name is the same vector wherever it appears, and attention matches names directly
+ * (query·key in that space) instead of through learned d×d maps. What is learned is routing:
+ * small tables of scalars saying which slots of a fact or question form a query, a key or a
+ * value, and how a register is updated. Finding "the fact whose first slot is the name I hold" is
+ * then a dot product between the same name's vector from the first step, and what remains to
+ * learn is which slots to read, a few dozen numbers, instead of aligning separately embedded
+ * names by gradient descent (the attention model's long plateau per depth).
+ *
+ * Facts: each fact keeps registers (vectors in name space). Layer l lets every fact attend to the
+ * facts once (heads, scalar routing) and updates its registers; with a register as query and a
+ * fact's first slot as key this is pointer doubling: layer l can hold σ^(2^l). Questions: a
+ * register starts from the question's slots; each hop attends over the facts at every layer
+ * (level) at once, with a per-level bias read from the question's tokens (so k's bits can pick
+ * σ, σ², σ⁴ …) and a "stay" entry; the answer is read by the usual class head and pointer head.
+ *
+ * How it is computed (the cost of a step is its count of small tfjs kernels, not arithmetic):
+ * a row's source vectors (its token slots, its registers) are the rows of X [N, S, d]. A head's
+ * score between rows m and n is Σ_t ⟨Σ_s aq[s,t]·X_m,s, Σ_s′ ak[s′,t]·X_n,s′⟩ = ⟨(L·X_m), X_n⟩ with
+ * L = ak·aqᵀ [S′, S] (a few numbers, made once per step): only the query side is mixed, and the
+ * keys are the sources themselves, flattened to S·d. So the memory a question hop reads (every
+ * level's sources, plus an empty "stay" entry) is built once per context encoding and shared by
+ * every hop and every batch of questions; a hop is one product for the scores, one softmax and
+ * one product for the values, with the heads as extra query rows.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { attend } from '../fused/attention';
+import { product } from '../fused/products';
+import { batchMatmul, dense, denseInput, matmul } from '../ops';
+import type {
+  AnswerModel,
+  EncodedContexts,
+  ForwardFlops,
+  GridArrays,
+  InitialWeight,
+  ModelConfig,
+  ModelShape,
+  Weights,
+} from './contract';
+
+type GradSave = (tensors: tf.Tensor[]) => void;
+
+const registerCount = (cfg: ModelConfig): number => cfg.registers ?? 1;
+/** Sources per fact: its T token slots plus its registers. */
+const factSources = (shape: ModelShape, cfg: ModelConfig): number => shape.factTokens + registerCount(cfg);
+/** Sources per question: its slots plus its registers. */
+const questionSources = (shape: ModelShape, cfg: ModelConfig): number =>
+  shape.questionTokens + registerCount(cfg);
+/** Fact layer l uses the weights of layer l mod selfPeriod (a repeated step shares them). */
+const selfWeights = (cfg: ModelConfig): number => Math.min(cfg.selfLayers, cfg.selfPeriod ?? cfg.selfLayers);
+
+/** values laid out as `dims`, reordered so that axis i of the result is axis perm[i]. */
+function permuted(values: Float32Array, dims: number[], perm: number[]): InitialWeight {
+  const shape = perm.map((p) => dims[p]!);
+  const stride = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1));
+  const out = new Float32Array(values.length);
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let from = 0;
+    for (let i = 0; i < shape.length; i++) from += idx[i]! * stride[perm[i]!]!;
+    out[o] = values[from]!;
+    for (let i = shape.length - 1; i >= 0 && ++idx[i]! === shape[i]!; i--) idx[i] = 0;
+  }
+  return { values: out, shape };
+}
+
+function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<string, InitialWeight> {
+  const { d, heads: h } = cfg;
+  const t = shape.factTokens;
+  const tq = shape.questionTokens;
+  const sf = factSources(shape, cfg);
+  const sq = questionSources(shape, cfg);
+  const nr = registerCount(cfg);
+  const levels = cfg.selfLayers + 1;
+  const w: Record<string, InitialWeight> = {};
+  const normal = (): number => {
+    // Box–Muller from the seeded uniform stream.
+    const u = Math.max(rng(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+  };
+  const rand = (n: number, std: number): Float32Array =>
+    Float32Array.from({ length: n }, () => normal() * std);
+  const fill = (n: number, v: number): Float32Array => new Float32Array(n).fill(v);
+  const mat = (name: string, values: Float32Array, dims: number[]) => (w[name] = { values, shape: dims });
+  // Unit-length token vectors on average: distinct names are nearly orthogonal in d ≥ 32.
+  mat('emb', rand(shape.vocabSize * d, 1 / Math.sqrt(d)), [shape.vocabSize, d]);
+  // A register starts as a mixture of its row's slots: [registers, slots].
+  mat('rho_f', fill(nr * t, 1 / t), [nr, t]);
+  mat('rho_q', fill(nr * tq, 1 / tq), [nr, tq]);
+  // Register updates: static gates plus gates read from the fact's (question's) own tokens, so a
+  // kind of fact (a constant, a definition, a table entry) can route differently. At first each
+  // register mostly keeps its value, with a little of every source so gradients reach all routes.
+  // Laid out [sources + heads, registers].
+  const gates = (name: string, sources: number, slots: number, tokens: number) => {
+    const g = rand((sources + h) * nr, 0.1);
+    for (let i = 0; i < nr; i++) g[(slots + i) * nr + i] = 1;
+    mat(name, g, [(sources + h) * nr]);
+    mat(`${name}_tok`, new Float32Array(tokens * shape.vocabSize * (sources + h) * nr), [
+      tokens * shape.vocabSize,
+      (sources + h) * nr,
+    ]);
+  };
+  // Per head h and slot t: a query mixes the querying row's sources by aq [H, T, S], a key the
+  // memory row's sources by ak [H, S′, T]; a value mixes them by av [H, S′].
+  const attention = (p: string, querySources: number) => {
+    w[`${p}_aq`] = permuted(rand(querySources * h * t, 0.5), [querySources, h, t], [1, 2, 0]);
+    w[`${p}_ak`] = permuted(rand(sf * h * t, 0.5), [sf, h, t], [1, 0, 2]);
+    w[`${p}_av`] = permuted(rand(sf * h, 0.5), [sf, h], [1, 0]);
+    mat(`${p}_beta`, fill(1, 4 * (cfg.attnScale ?? 1)), [1]);
+  };
+  for (let l = 0; l < selfWeights(cfg); l++) {
+    attention(`r${l}`, sf);
+    gates(`r${l}_g`, sf, t, t);
+  }
+  for (let m = 0; m < cfg.hops; m++) {
+    if (m === 0 || !cfg.shareHops) {
+      attention(`h${m}`, sq);
+      gates(`h${m}_g`, sq, tq, tq);
+    }
+    // Level (and "stay") logits as a linear function of the question's one-hot tokens.
+    mat(`h${m}_lvl`, new Float32Array(tq * shape.vocabSize * (levels + 1)), [
+      tq * shape.vocabSize,
+      levels + 1,
+    ]);
+  }
+  mat('out', rand(d * (shape.answerClasses + 1), 1 / Math.sqrt(d)), [d, shape.answerClasses + 1]);
+  mat('out_b', new Float32Array(shape.answerClasses + 1), [shape.answerClasses + 1]);
+  if (cfg.pointer) {
+    mat('ptr_a', rand(sf, 0.5), [1, sf]);
+    mat('ptr_beta', fill(1, 4 * (cfg.attnScale ?? 1)), [1]);
+  }
+  return w;
+}
+
+/**
+ * mix(A [K, S], X [N, S, d]) → [N, K, d]: every row's K mixtures of its S source vectors. One
+ * broadcast product forward; the gradient is written out because tfjs's BatchMatMul gradient
+ * does not sum over a broadcast batch.
+ */
+const mixGrad = tf.customGrad(((a: tf.Tensor2D, x: tf.Tensor3D, save: GradSave) => {
+  save([a, x]);
+  return {
+    value: tf.matMul(tf.reshape(a, [1, ...a.shape]) as tf.Tensor3D, x),
+    gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+      const [sa, sx] = saved as [tf.Tensor2D, tf.Tensor3D];
+      const aT = tf.reshape(tf.transpose(sa), [1, sa.shape[1], sa.shape[0]]) as tf.Tensor3D;
+      return [tf.sum(product(dy, sx, false, true), 0), tf.matMul(aT, dy)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, x: tf.Tensor3D) => tf.Tensor3D;
+
+const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a as tf.Tensor2D, x);
+
+/** The query map of one attention, [H·S′, S]: row (h, s′) mixes the querying row's S sources. */
+function queryMap(w: Weights, p: string): tf.Tensor2D {
+  const ak = w[`${p}_ak`] as tf.Tensor3D;
+  const l = tf.mul(tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D), w[`${p}_beta`]!);
+  return tf.reshape(l, [ak.shape[0] * ak.shape[1], l.shape[2]!]);
+}
+
+/** The value map [H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
+function valueMap(w: Weights, p: string): tf.Tensor2D {
+  const av = w[`${p}_av`] as tf.Tensor2D;
+  const [h, s] = av.shape;
+  const eye = tf.tensor3d(
+    Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
+    [h, h, 1],
+  );
+  return tf.reshape(tf.mul(tf.reshape(av, [h, 1, s]), eye), [h, h * s]);
+}
+
+/** Token vectors of one-hot rows [N, T·V] → [N, T, d]. */
+function embedSlots(oneHot: tf.Tensor2D, rows: number, slots: number, emb: tf.Tensor2D): tf.Tensor3D {
+  const x = tf.reshape(oneHot, [rows * slots, emb.shape[0]]);
+  return tf.reshape(tf.matMul(x, emb), [rows, slots, emb.shape[1]]);
+}
+
+/**
+ * New registers [N, nr, d]: each row mixes its sources [N, S, d] with its own gates (static gates
+ * plus gates read from its tokens).
+ */
+function update(sources: tf.Tensor3D, oneHot: tf.Tensor2D, w: Weights, p: string, nr: number): tf.Tensor3D {
+  const [n, s] = sources.shape;
+  const gates = denseInput(oneHot, w[`${p}_g_tok`] as tf.Tensor2D, w[`${p}_g`] as tf.Tensor1D);
+  const rows =
+    nr === 1 ? tf.reshape(gates, [n, 1, s]) : tf.transpose(tf.reshape(gates, [n, s, nr]), [0, 2, 1]);
+  return tf.matMul(rows as tf.Tensor3D, sources);
+}
+
+/** The first register of each row, [N, 1, d]. */
+const firstRegister = (r: tf.Tensor3D, nr: number): tf.Tensor3D =>
+  nr === 1 ? r : tf.slice(r, [0, 0, 0], [r.shape[0], 1, r.shape[2]]);
+
+export interface RelationalContexts extends EncodedContexts {
+  /** Every level's fact sources and one empty "stay" entry: [C, levels·F + 1, S·d], and transposed. */
+  memory: tf.Tensor3D;
+  memoryT: tf.Tensor3D;
+  /** [C, 1, 1, levels·F + 1]: −1e9 on padding facts, 0 elsewhere. */
+  memoryMask: tf.Tensor4D;
+  pointerKeysT: tf.Tensor3D | null;
+  pointerMask: tf.Tensor3D | null;
+}
+
+function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays): RelationalContexts {
+  const c = g.contexts;
+  const f = shape.maxFacts;
+  const t = shape.factTokens;
+  const d = cfg.d;
+  const nr = registerCount(cfg);
+  const sf = factSources(shape, cfg);
+  const mask = tf.tensor4d(g.factMask, [c, 1, 1, f]);
+  const oneHot = tf.tensor2d(g.facts, [c * f, t * shape.vocabSize]);
+  const slots = embedSlots(oneHot, c * f, t, w.emb as tf.Tensor2D);
+  let r = mix(w.rho_f!, slots);
+  const levels: tf.Tensor3D[] = [];
+  for (let l = 0; l <= cfg.selfLayers; l++) {
+    const x = tf.concat([slots, r], 1);
+    levels.push(tf.reshape(x, [c, f, sf * d]));
+    if (l === cfg.selfLayers) break;
+    const p = `r${l % selfWeights(cfg)}`;
+    // The heads are extra query rows: [C, F·H, S·d] against the facts' sources.
+    const q = tf.reshape(mix(queryMap(w, p), x), [c, f * cfg.heads, sf * d]) as tf.Tensor3D;
+    const kT = tf.transpose(levels[l]!, [0, 2, 1]);
+    const moved = attend(q, kT, levels[l]!, mask, 1);
+    const o = mix(valueMap(w, p), tf.reshape(moved, [c * f, cfg.heads * sf, d]));
+    r = update(tf.concat([x, o], 1), oneHot, w, p, nr);
+  }
+  const memory = tf.concat([...levels, tf.zeros([c, 1, sf * d])], 1) as tf.Tensor3D;
+  const maskData = new Float32Array(c * (levels.length * f + 1));
+  for (let ci = 0; ci < c; ci++)
+    for (let l = 0; l < levels.length; l++)
+      maskData.set(g.factMask.subarray(ci * f, (ci + 1) * f), ci * (levels.length * f + 1) + l * f);
+  const pointerKeysT = cfg.pointer
+    ? (tf.transpose(tf.reshape(mix(w.ptr_a!, tf.reshape(levels[0]!, [c * f, sf, d])), [c, f, d]), [
+        0, 2, 1,
+      ]) as tf.Tensor3D)
+    : null;
+  const rep = {
+    contexts: c,
+    memory,
+    memoryT: tf.transpose(memory, [0, 2, 1]),
+    memoryMask: tf.tensor4d(maskData, [c, 1, 1, levels.length * f + 1]),
+    pointerKeysT,
+    pointerMask: cfg.pointer ? tf.tensor3d(g.pointerMask, [c, 1, f]) : null,
+  };
+  return {
+    ...rep,
+    tensors: () => [
+      rep.memory,
+      rep.memoryT,
+      rep.memoryMask,
+      ...(rep.pointerKeysT ? [rep.pointerKeysT] : []),
+      ...(rep.pointerMask ? [rep.pointerMask] : []),
+    ],
+  };
+}
+
+/** [levels + 1, levels·F + 1]: spreads a question's level logits (and "stay") over the memory. */
+function levelSpread(levels: number, f: number): tf.Tensor2D {
+  const k = levels * f + 1;
+  const e = new Float32Array((levels + 1) * k);
+  for (let l = 0; l < levels; l++) for (let n = 0; n < f; n++) e[l * k + l * f + n] = 1;
+  e[levels * k + k - 1] = 1;
+  return tf.tensor2d(e, [levels + 1, k]);
+}
+
+function answer(
+  w: Weights,
+  shape: ModelShape,
+  cfg: ModelConfig,
+  rep: RelationalContexts,
+  g: GridArrays,
+): tf.Tensor2D {
+  const c = g.contexts;
+  const qn = g.perContext;
+  const nq = c * qn;
+  const h = cfg.heads;
+  const d = cfg.d;
+  const f = shape.maxFacts;
+  const nr = registerCount(cfg);
+  const sf = factSources(shape, cfg);
+  const k = rep.memory.shape[1];
+  const spread = levelSpread(cfg.selfLayers + 1, f);
+  const qOneHot = tf.tensor2d(g.questions, [nq, shape.questionTokens * shape.vocabSize]);
+  const qSlots = embedSlots(qOneHot, nq, shape.questionTokens, w.emb as tf.Tensor2D);
+  let r = mix(w.rho_q!, qSlots);
+  for (let m = 0; m < cfg.hops; m++) {
+    const p = cfg.shareHops ? 'h0' : `h${m}`;
+    const x = tf.concat([qSlots, r], 1);
+    const q = tf.reshape(mix(queryMap(w, p), x), [c, qn * h, sf * d]) as tf.Tensor3D;
+    // Which level to read (and how much to stay) per question and hop, spread over the memory.
+    const bias = matmul(qOneHot, matmul(w[`h${m}_lvl`] as tf.Tensor2D, spread));
+    const scores = tf.add(
+      tf.add(tf.reshape(batchMatmul(q, rep.memoryT), [c, qn, h, k]), tf.reshape(bias, [c, qn, 1, k])),
+      rep.memoryMask,
+    );
+    const att = tf.softmax(scores);
+    const moved = batchMatmul(tf.reshape(att, [c, qn * h, k]) as tf.Tensor3D, rep.memory);
+    const keep = tf.reshape(tf.slice(att, [0, 0, 0, k - 1], [c, qn, h, 1]), [nq, h, 1]);
+    const o = tf.add(
+      mix(valueMap(w, p), tf.reshape(moved, [nq, h * sf, d])),
+      tf.mul(keep, firstRegister(r, nr)),
+    ) as tf.Tensor3D;
+    r = update(tf.concat([x, o], 1), qOneHot, w, p, nr);
+  }
+  // The answer is read from the first register.
+  const answer = tf.reshape(firstRegister(r, nr), [nq, d]) as tf.Tensor2D;
+  const head = dense(answer, w.out as tf.Tensor2D, w.out_b as tf.Tensor1D);
+  if (!cfg.pointer) return head;
+  const scores = tf.add(
+    tf.mul(batchMatmul(tf.reshape(answer, [c, qn, d]), rep.pointerKeysT!), w.ptr_beta!),
+    rep.pointerMask!,
+  );
+  return tf.concat([head, tf.reshape(scores, [nq, f])], 1);
+}
+
+/** Forward FLOPs (multiply-adds × 2) per context and per question, as the attention model reports them. */
+function flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops {
+  const { d, heads: h } = cfg;
+  const f = shape.maxFacts;
+  const t = shape.factTokens;
+  const v = shape.vocabSize;
+  const nr = registerCount(cfg);
+  const sf = factSources(shape, cfg);
+  const sq = questionSources(shape, cfg);
+  const k = (cfg.selfLayers + 1) * f + 1;
+  // Query mixing, scores, values, the value map, gates and the register update.
+  const layer =
+    f * h * sf * sf * d + 2 * f * h * f * sf * d + f * h * h * sf * d + f * t * v * (sf + h) * nr + f * nr * (sf + h) * d;
+  const perContext = f * t * v * d + cfg.selfLayers * layer + f * sf * d;
+  const hop =
+    h * sf * sq * d +
+    2 * h * k * sf * d +
+    h * h * sf * d +
+    shape.questionTokens * v * (k + (sq + h) * nr) +
+    nr * (sq + h) * d;
+  const perQuestion =
+    shape.questionTokens * v * d + cfg.hops * hop + d * (shape.answerClasses + 1) + f * d;
+  return { perContext: 2 * perContext, perQuestion: 2 * perQuestion };
+}
+
+export const relationalModel: AnswerModel<RelationalContexts> = { init, encode, answer, flops };
