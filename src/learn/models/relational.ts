@@ -25,7 +25,6 @@
  * one product for the values, with the heads as extra query rows.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attend } from '../fused/attention';
 import { product } from '../fused/products';
 import { batchMatmul, dense, denseInput, matmul } from '../ops';
 import type {
@@ -133,19 +132,24 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
   return w;
 }
 
+/** A weight of any shape as the [rows, cols] matrix it is (a reshape that tfjs need not record). */
+const asMatrix = (t: tf.Tensor, rows: number, cols: number): tf.Tensor2D => tf.reshape(t, [rows, cols]);
+
 /**
- * mix(A [K, S], X [N, S, d]) → [N, K, d]: every row's K mixtures of its S source vectors. One
- * broadcast product forward; the gradient is written out because tfjs's BatchMatMul gradient
- * does not sum over a broadcast batch.
+ * mix(A [K, S], X [S, R, d]) → [K, R, d]: K mixtures of the S source planes, as one 2D product
+ * (tfjs-wasm runs 2D products through XNNPACK; batched ones are a plain loop, ~10x slower here).
+ * The reshapes live inside the gradient's scope, so the tape records one op, not five.
  */
 const mixGrad = tf.customGrad(((a: tf.Tensor2D, x: tf.Tensor3D, save: GradSave) => {
   save([a, x]);
+  const [s, r, d] = x.shape;
   return {
-    value: tf.matMul(tf.reshape(a, [1, ...a.shape]) as tf.Tensor3D, x),
+    value: tf.reshape(tf.matMul(a, tf.reshape(x, [s, r * d])), [a.shape[0], r, d]),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [sa, sx] = saved as [tf.Tensor2D, tf.Tensor3D];
-      const aT = tf.reshape(tf.transpose(sa), [1, sa.shape[1], sa.shape[0]]) as tf.Tensor3D;
-      return [tf.sum(product(dy, sx, false, true), 0), tf.matMul(aT, dy)];
+      const dy2 = tf.reshape(dy, [sa.shape[0], r * d]);
+      const x2 = tf.reshape(sx, [s, r * d]);
+      return [product(dy2, x2, false, true), tf.reshape(product(sa, dy2, true, false), [s, r, d])];
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, x: tf.Tensor3D) => tf.Tensor3D;
@@ -156,7 +160,7 @@ const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a as tf.Tenso
 function queryMap(w: Weights, p: string): tf.Tensor2D {
   const ak = w[`${p}_ak`] as tf.Tensor3D;
   const l = tf.mul(tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D), w[`${p}_beta`]!);
-  return tf.reshape(l, [ak.shape[0] * ak.shape[1], l.shape[2]!]);
+  return asMatrix(l, ak.shape[0] * ak.shape[1], l.shape[2]!);
 }
 
 /** The value map [H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
@@ -167,30 +171,60 @@ function valueMap(w: Weights, p: string): tf.Tensor2D {
     Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
     [h, h, 1],
   );
-  return tf.reshape(tf.mul(tf.reshape(av, [h, 1, s]), eye), [h, h * s]);
-}
-
-/** Token vectors of one-hot rows [N, T·V] → [N, T, d]. */
-function embedSlots(oneHot: tf.Tensor2D, rows: number, slots: number, emb: tf.Tensor2D): tf.Tensor3D {
-  const x = tf.reshape(oneHot, [rows * slots, emb.shape[0]]);
-  return tf.reshape(tf.matMul(x, emb), [rows, slots, emb.shape[1]]);
+  return asMatrix(tf.mul(tf.reshape(av, [h, 1, s]), eye), h, h * s);
 }
 
 /**
- * New registers [N, nr, d]: each row mixes its sources [N, S, d] with its own gates (static gates
- * plus gates read from its tokens).
+ * Token planes [T, N, d] of one-hot rows (N × T·V, row-major): the rows are reordered token-major
+ * here, in JS, so the embedding is one 2D product and no transpose. Data: no gradient for it.
  */
-function update(sources: tf.Tensor3D, oneHot: tf.Tensor2D, w: Weights, p: string, nr: number): tf.Tensor3D {
-  const [n, s] = sources.shape;
-  const gates = denseInput(oneHot, w[`${p}_g_tok`] as tf.Tensor2D, w[`${p}_g`] as tf.Tensor1D);
-  const rows =
-    nr === 1 ? tf.reshape(gates, [n, 1, s]) : tf.transpose(tf.reshape(gates, [n, s, nr]), [0, 2, 1]);
-  return tf.matMul(rows as tf.Tensor3D, sources);
+function embedSlots(oneHot: Float32Array, rows: number, slots: number, emb: tf.Tensor2D): tf.Tensor3D {
+  const v = emb.shape[0];
+  const byToken = new Float32Array(oneHot.length);
+  for (let n = 0; n < rows; n++)
+    for (let t = 0; t < slots; t++)
+      byToken.set(oneHot.subarray((n * slots + t) * v, (n * slots + t + 1) * v), (t * rows + n) * v);
+  return tf.reshape(matmul(tf.tensor2d(byToken, [slots * rows, v]), emb), [slots, rows, emb.shape[1]]);
 }
 
-/** The first register of each row, [N, 1, d]. */
+/*
+ * Layout changes are 3D transposes only: tfjs-wasm transposes a 5D tensor ~100x slower than the
+ * same data viewed as 3D (measured 83 ms against 0.45 ms).
+ */
+
+/** Planes [H·S, C·M, d] (row m of context c) → [C, M·H, S·d]: each (row, head) a query or an output. */
+function planesToRows(x: tf.Tensor3D, c: number, h: number): tf.Tensor3D {
+  const [hs, n, d] = x.shape;
+  return tf.reshape(tf.transpose(x, [1, 0, 2]), [c, (n / c) * h, (hs / h) * d]);
+}
+
+/** The inverse of planesToRows. */
+function rowsToPlanes(x: tf.Tensor3D, h: number, d: number): tf.Tensor3D {
+  const [c, mh, sd] = x.shape;
+  return tf.transpose(tf.reshape(x, [(c * mh) / h, (h * sd) / d, d]), [1, 0, 2]);
+}
+
+/** Source planes [S, C·F, d] → memory rows [C, F, S·d] (a fact's sources side by side). */
+function planesToMemory(x: tf.Tensor3D, c: number): tf.Tensor3D {
+  const [s, n, d] = x.shape;
+  return tf.reshape(tf.transpose(x, [1, 0, 2]), [c, n / c, s * d]);
+}
+
+/**
+ * New registers [nr, N, d]: each row mixes its source planes [S, N, d] with its own gates (static
+ * gates plus gates read from its tokens), as a broadcast product and a sum.
+ */
+function update(sources: tf.Tensor3D, oneHot: tf.Tensor2D, w: Weights, p: string, nr: number): tf.Tensor3D {
+  const [s, n, d] = sources.shape;
+  const gates = denseInput(oneHot, w[`${p}_g_tok`] as tf.Tensor2D, w[`${p}_g`] as tf.Tensor1D);
+  // [N, S·nr] → [nr, S, N, 1].
+  const g = tf.reshape(tf.transpose(tf.reshape(gates, [n, s, nr]), [2, 1, 0]), [nr, s, n, 1]);
+  return tf.sum(tf.mul(g, tf.reshape(sources, [1, s, n, d])), 1);
+}
+
+/** The first register of each row, [1, N, d]. */
 const firstRegister = (r: tf.Tensor3D, nr: number): tf.Tensor3D =>
-  nr === 1 ? r : tf.slice(r, [0, 0, 0], [r.shape[0], 1, r.shape[2]]);
+  nr === 1 ? r : tf.slice(r, [0, 0, 0], [1, r.shape[1], r.shape[2]]);
 
 export interface RelationalContexts extends EncodedContexts {
   /** Every level's fact sources and one empty "stay" entry: [C, levels·F + 1, S·d], and transposed. */
@@ -207,24 +241,28 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   const f = shape.maxFacts;
   const t = shape.factTokens;
   const d = cfg.d;
+  const h = cfg.heads;
   const nr = registerCount(cfg);
   const sf = factSources(shape, cfg);
-  const mask = tf.tensor4d(g.factMask, [c, 1, 1, f]);
+  const mask = tf.tensor3d(g.factMask, [c, 1, f]);
   const oneHot = tf.tensor2d(g.facts, [c * f, t * shape.vocabSize]);
-  const slots = embedSlots(oneHot, c * f, t, w.emb as tf.Tensor2D);
+  const slots = embedSlots(g.facts, c * f, t, w.emb as tf.Tensor2D);
   let r = mix(w.rho_f!, slots);
   const levels: tf.Tensor3D[] = [];
+  let first: tf.Tensor3D | null = null;
   for (let l = 0; l <= cfg.selfLayers; l++) {
-    const x = tf.concat([slots, r], 1);
-    levels.push(tf.reshape(x, [c, f, sf * d]));
+    const x = tf.concat([slots, r], 0);
+    first ??= x;
+    const mem = planesToMemory(x, c);
+    levels.push(mem);
     if (l === cfg.selfLayers) break;
     const p = `r${l % selfWeights(cfg)}`;
-    // The heads are extra query rows: [C, F·H, S·d] against the facts' sources.
-    const q = tf.reshape(mix(queryMap(w, p), x), [c, f * cfg.heads, sf * d]) as tf.Tensor3D;
-    const kT = tf.transpose(levels[l]!, [0, 2, 1]);
-    const moved = attend(q, kT, levels[l]!, mask, 1);
-    const o = mix(valueMap(w, p), tf.reshape(moved, [c * f, cfg.heads * sf, d]));
-    r = update(tf.concat([x, o], 1), oneHot, w, p, nr);
+    // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
+    const q = planesToRows(mix(queryMap(w, p), x), c, h);
+    const kT = tf.transpose(mem, [0, 2, 1]);
+    const att = tf.softmax(tf.add(batchMatmul(q, kT), mask));
+    const o = mix(valueMap(w, p), rowsToPlanes(batchMatmul(att as tf.Tensor3D, mem), h, d));
+    r = update(tf.concat([x, o], 0), oneHot, w, p, nr);
   }
   const memory = tf.concat([...levels, tf.zeros([c, 1, sf * d])], 1) as tf.Tensor3D;
   const maskData = new Float32Array(c * (levels.length * f + 1));
@@ -232,9 +270,7 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     for (let l = 0; l < levels.length; l++)
       maskData.set(g.factMask.subarray(ci * f, (ci + 1) * f), ci * (levels.length * f + 1) + l * f);
   const pointerKeysT = cfg.pointer
-    ? (tf.transpose(tf.reshape(mix(w.ptr_a!, tf.reshape(levels[0]!, [c * f, sf, d])), [c, f, d]), [
-        0, 2, 1,
-      ]) as tf.Tensor3D)
+    ? (tf.transpose(tf.reshape(mix(w.ptr_a!, first!), [c, f, d]), [0, 2, 1]) as tf.Tensor3D)
     : null;
   const rep = {
     contexts: c,
@@ -279,16 +315,15 @@ function answer(
   const d = cfg.d;
   const f = shape.maxFacts;
   const nr = registerCount(cfg);
-  const sf = factSources(shape, cfg);
   const k = rep.memory.shape[1];
   const spread = levelSpread(cfg.selfLayers + 1, f);
   const qOneHot = tf.tensor2d(g.questions, [nq, shape.questionTokens * shape.vocabSize]);
-  const qSlots = embedSlots(qOneHot, nq, shape.questionTokens, w.emb as tf.Tensor2D);
+  const qSlots = embedSlots(g.questions, nq, shape.questionTokens, w.emb as tf.Tensor2D);
   let r = mix(w.rho_q!, qSlots);
   for (let m = 0; m < cfg.hops; m++) {
     const p = cfg.shareHops ? 'h0' : `h${m}`;
-    const x = tf.concat([qSlots, r], 1);
-    const q = tf.reshape(mix(queryMap(w, p), x), [c, qn * h, sf * d]) as tf.Tensor3D;
+    const x = tf.concat([qSlots, r], 0);
+    const q = planesToRows(mix(queryMap(w, p), x), c, h);
     // Which level to read (and how much to stay) per question and hop, spread over the memory.
     const bias = matmul(qOneHot, matmul(w[`h${m}_lvl`] as tf.Tensor2D, spread));
     const scores = tf.add(
@@ -297,12 +332,17 @@ function answer(
     );
     const att = tf.softmax(scores);
     const moved = batchMatmul(tf.reshape(att, [c, qn * h, k]) as tf.Tensor3D, rep.memory);
-    const keep = tf.reshape(tf.slice(att, [0, 0, 0, k - 1], [c, qn, h, 1]), [nq, h, 1]);
+    // [C, Q, H, 1] → [H, C·Q, 1]: how much each head keeps the question's own register.
+    const keep = tf.reshape(tf.transpose(tf.reshape(tf.slice(att, [0, 0, 0, k - 1], [c, qn, h, 1]), [nq, h])), [
+      h,
+      nq,
+      1,
+    ]);
     const o = tf.add(
-      mix(valueMap(w, p), tf.reshape(moved, [nq, h * sf, d])),
+      mix(valueMap(w, p), rowsToPlanes(moved, h, d)),
       tf.mul(keep, firstRegister(r, nr)),
     ) as tf.Tensor3D;
-    r = update(tf.concat([x, o], 1), qOneHot, w, p, nr);
+    r = update(tf.concat([x, o], 0), qOneHot, w, p, nr);
   }
   // The answer is read from the first register.
   const answer = tf.reshape(firstRegister(r, nr), [nq, d]) as tf.Tensor2D;
