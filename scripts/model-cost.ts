@@ -7,7 +7,6 @@
  * `task` is the task's default model, `attention` the attention model of the same size.
  * Prints one JSON object.
  */
-import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../src/core/rng';
 import { resolveParams, type TaskId } from '../src/core/task';
 import { TASKS } from '../src/core/tasks';
@@ -16,6 +15,7 @@ import { chooseBackend, type BackendName } from '../src/learn/backend';
 import { MODEL_CONFIGS, TASK_DEFAULTS } from '../src/learn/defaults';
 import { Learner } from '../src/learn/learner';
 import type { ModelConfig } from '../src/learn/model';
+import { stepKernels } from '../src/learn/step-cost';
 
 const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -58,20 +58,12 @@ async function main(): Promise<void> {
   for (const [i, learner] of learners.entries()) {
     learner.trainStep(batches[0]!, targets[0]!, false); // Adam's slots appear on the first step
     await learner.readLoss();
-    const profile = await tf.profile(async () => {
-      learner.trainStep(batches[1]!, targets[1]!, false);
-      await learner.readLoss();
-    });
-    const byName: Record<string, number> = {};
-    for (const k of profile.kernels) byName[k.name] = (byName[k.name] ?? 0) + 1;
-    const top = Object.entries(byName)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 12);
+    const k = await stepKernels(learner, batches[1]!, targets[1]!);
     out[names[i]!] = {
       config: configs[names[i]!],
       parameters: learner.parameters,
-      kernels: profile.kernels.length,
-      topKernels: Object.fromEntries(top),
+      kernels: k.total,
+      topKernels: Object.fromEntries(Object.entries(k.byName).slice(0, 12)),
     };
   }
   for (let rep = 0; rep < reps; rep++)

@@ -154,7 +154,7 @@ const mixGrad = tf.customGrad(((a: tf.Tensor2D, x: tf.Tensor3D, save: GradSave) 
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, x: tf.Tensor3D) => tf.Tensor3D;
 
-const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a as tf.Tensor2D, x);
+export const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a as tf.Tensor2D, x);
 
 /** The query map of one attention, [H·S′, S]: row (h, s′) mixes the querying row's S sources. */
 function queryMap(w: Weights, p: string): tf.Tensor2D {
