@@ -64,18 +64,34 @@ export function forwardFlops(shape: ModelShape, cfg: ModelConfig): ForwardFlops 
   return modelFor(cfg).flops(shape, cfg);
 }
 
-/** Mean over weighted examples of −log p(target class); targetMask is 0 on the target's entries, −1e9 elsewhere. */
+/**
+ * Mean over weighted examples of −log p(target class); targetMask is 0 on the target's entries,
+ * −1e9 elsewhere. The gradient is written out, w·(softmax(logits) − softmax(logits + mask)) / Σw:
+ * a few kernels where tfjs's derived gradient of two logSumExps took about ninety.
+ */
 export function lossFromLogits(
   logits: tf.Tensor2D,
   targetMask: Float32Array,
   weights: Float32Array,
 ): tf.Scalar {
   const [n, k] = logits.shape;
-  const tm = tf.tensor2d(targetMask, [n, k]);
-  const wt = tf.tensor1d(weights);
-  const all = tf.logSumExp(logits, 1);
-  const target = tf.logSumExp(tf.add(logits, tm), 1);
   let total = 0;
   for (let i = 0; i < weights.length; i++) total += weights[i]!;
-  return tf.div(tf.sum(tf.mul(tf.sub(all, target), wt)), Math.max(1, total)) as tf.Scalar;
+  const tm = tf.tensor2d(targetMask, [n, k]);
+  // Each example's weight over the batch's total, as a column.
+  const wt = tf.tensor2d(weights.map((w) => w / Math.max(1, total)), [n, 1]);
+  const loss = tf.customGrad(((x: tf.Tensor2D, save: (t: tf.Tensor[]) => void) => {
+    // The mask and weights too: the tape frees what the loss's scope made before the gradient runs.
+    save([x, tm, wt]);
+    const perExample = tf.sub(tf.logSumExp(x, 1, true), tf.logSumExp(tf.add(x, tm), 1, true));
+    return {
+      value: tf.sum(tf.mul(perExample, wt)),
+      gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
+        const [sx, sm, sw] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const diff = tf.sub(tf.softmax(sx), tf.softmax(tf.add(sx, sm)));
+        return tf.mul(diff, tf.mul(sw, dy));
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D) => tf.Scalar;
+  return loss(logits);
 }

@@ -6,6 +6,7 @@ import { TASKS } from '../../src/core/tasks';
 import { sampleItems } from '../../src/learn/amplify';
 import { MODEL_CONFIGS, TASK_DEFAULTS } from '../../src/learn/defaults';
 import { Learner } from '../../src/learn/learner';
+import { lossFromLogits, NEG } from '../../src/learn/model';
 import { mix } from '../../src/learn/models/relational';
 import { stepKernels } from '../../src/learn/step-cost';
 import { useWasm } from './helpers';
@@ -50,5 +51,29 @@ describe('cost of a training step', () => {
     expect(tf.max(tf.abs(tf.sub(ga!, ma!))).dataSync()[0]).toBeLessThan(1e-4);
     expect(tf.max(tf.abs(tf.sub(gx!, mx!))).dataSync()[0]).toBeLessThan(1e-4);
     tf.dispose([a, x, w, ga!, gx!, ma!, mx!]);
+  });
+});
+
+describe('the loss', () => {
+  it('has the value and gradient of −log p(target) averaged with weights, as tfjs derives them', async () => {
+    await useWasm();
+    const logits = tf.randomNormal([6, 5], 0, 2, 'float32', 4) as tf.Tensor2D;
+    // Example i's target entries: class i mod 5, and also class 0 for the first example.
+    const mask = new Float32Array(30).fill(NEG);
+    for (let i = 0; i < 6; i++) mask[i * 5 + (i % 5)] = 0;
+    mask[0] = 0;
+    mask[1] = 0;
+    const weights = new Float32Array([1, 1, 0, 1, 1, 1]);
+    const reference = (x: tf.Tensor) => {
+      const all = tf.logSumExp(x, 1);
+      const target = tf.logSumExp(tf.add(x, tf.tensor2d(mask, [6, 5])), 1);
+      return tf.div(tf.sum(tf.mul(tf.sub(all, target), tf.tensor1d(weights))), 5) as tf.Scalar;
+    };
+    const ours = (x: tf.Tensor) => lossFromLogits(x as tf.Tensor2D, mask, weights);
+    const [refValue, refGrad] = [reference(logits), tf.grad(reference)(logits)];
+    const [value, grad] = [ours(logits), tf.grad(ours)(logits)];
+    expect(value.dataSync()[0]).toBeCloseTo(refValue.dataSync()[0]!, 5);
+    expect(tf.max(tf.abs(tf.sub(grad, refGrad))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([logits, refValue, refGrad, value, grad]);
   });
 });
