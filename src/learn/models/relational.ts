@@ -101,20 +101,23 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
     ]);
   };
   // Per head h and slot t: a query mixes the querying row's sources by aq [H, T, S], a key the
-  // memory row's sources by ak [H, S′, T]; a value mixes them by av [H, S′].
+  // memory row's sources by ak [H, S′, T]; a value mixes them by av [H, S′]. Stacked over the fact
+  // layers (r_*) and over the hops (h_*), so one product makes every layer's maps.
+  const stacks: Record<string, Float32Array[]> = {};
+  const push = (name: string, v: Float32Array) => (stacks[name] ??= []).push(v);
   const attention = (p: string, querySources: number) => {
-    w[`${p}_aq`] = permuted(rand(querySources * h * t, 0.5), [querySources, h, t], [1, 2, 0]);
-    w[`${p}_ak`] = permuted(rand(sf * h * t, 0.5), [sf, h, t], [1, 0, 2]);
-    w[`${p}_av`] = permuted(rand(sf * h, 0.5), [sf, h], [1, 0]);
-    mat(`${p}_beta`, fill(1, 4 * (cfg.attnScale ?? 1)), [1]);
+    push(`${p}_aq`, permuted(rand(querySources * h * t, 0.5), [querySources, h, t], [1, 2, 0]).values);
+    push(`${p}_ak`, permuted(rand(sf * h * t, 0.5), [sf, h, t], [1, 0, 2]).values);
+    push(`${p}_av`, permuted(rand(sf * h, 0.5), [sf, h], [1, 0]).values);
+    push(`${p}_beta`, fill(1, 4 * (cfg.attnScale ?? 1)));
   };
   for (let l = 0; l < selfWeights(cfg); l++) {
-    attention(`r${l}`, sf);
+    attention('r', sf);
     gates(`r${l}_g`, sf, t, t);
   }
   for (let m = 0; m < cfg.hops; m++) {
     if (m === 0 || !cfg.shareHops) {
-      attention(`h${m}`, sq);
+      attention('h', sq);
       gates(`h${m}_g`, sq, tq, tq);
     }
     // Level (and "stay") logits as a linear function of the question's one-hot tokens.
@@ -122,6 +125,22 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
       tq * shape.vocabSize,
       levels + 1,
     ]);
+  }
+  for (const [p, querySources] of [
+    ['r', sf],
+    ['h', sq],
+  ] as const) {
+    const n = stacks[`${p}_beta`]!.length;
+    const joined = (name: string) => {
+      const parts = stacks[`${p}_${name}`]!;
+      const out = new Float32Array(parts.reduce((a, v) => a + v.length, 0));
+      parts.reduce((at, v) => (out.set(v, at), at + v.length), 0);
+      return out;
+    };
+    mat(`${p}_aq`, joined('aq'), [n * h, t, querySources]);
+    mat(`${p}_ak`, joined('ak'), [n * h, sf, t]);
+    mat(`${p}_av`, joined('av'), [n, h, sf]);
+    mat(`${p}_beta`, joined('beta'), [n]);
   }
   mat('out', rand(d * (shape.answerClasses + 1), 1 / Math.sqrt(d)), [d, shape.answerClasses + 1]);
   mat('out_b', new Float32Array(shape.answerClasses + 1), [shape.answerClasses + 1]);
@@ -140,39 +159,55 @@ const asMatrix = (t: tf.Tensor, rows: number, cols: number): tf.Tensor2D => tf.r
  * (tfjs-wasm runs 2D products through XNNPACK; batched ones are a plain loop, ~10x slower here).
  * The reshapes live inside the gradient's scope, so the tape records one op, not five.
  */
-const mixGrad = tf.customGrad(((a: tf.Tensor2D, x: tf.Tensor3D, save: GradSave) => {
+const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) => {
   save([a, x]);
   const [s, r, d] = x.shape;
+  const k = a.size / s;
   return {
-    value: tf.reshape(tf.matMul(a, tf.reshape(x, [s, r * d])), [a.shape[0], r, d]),
+    value: tf.reshape(tf.matMul(tf.reshape(a, [k, s]), tf.reshape(x, [s, r * d])), [k, r, d]),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
-      const [sa, sx] = saved as [tf.Tensor2D, tf.Tensor3D];
-      const dy2 = tf.reshape(dy, [sa.shape[0], r * d]);
+      const [sa, sx] = saved as [tf.Tensor, tf.Tensor3D];
+      const dy2 = tf.reshape(dy, [k, r * d]);
       const x2 = tf.reshape(sx, [s, r * d]);
-      return [product(dy2, x2, false, true), tf.reshape(product(sa, dy2, true, false), [s, r, d])];
+      return [
+        tf.reshape(product(dy2, x2, false, true), sa.shape),
+        tf.reshape(product(tf.reshape(sa, [k, s]), dy2, true, false), [s, r, d]),
+      ];
     },
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, x: tf.Tensor3D) => tf.Tensor3D;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, x: tf.Tensor3D) => tf.Tensor3D;
 
-export const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a as tf.Tensor2D, x);
+/** mix(A [K, S] (or [1, K, S]), X [S, R, d]) → [K, R, d]. */
+export const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a, x);
 
-/** The query map of one attention, [H·S′, S]: row (h, s′) mixes the querying row's S sources. */
-function queryMap(w: Weights, p: string): tf.Tensor2D {
+/** Every layer's (or hop's) attention maps, made at once from the stacked weights of `p` (r or h). */
+interface Maps {
+  /** [n, H·S′, S]: row (h, s′) mixes the querying row's S sources into head h's query. */
+  query: tf.Tensor3D;
+  /** [n, H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
+  value: tf.Tensor3D;
+}
+
+function attentionMaps(w: Weights, p: string): Maps {
+  const [n, h, s] = (w[`${p}_av`] as tf.Tensor3D).shape;
   const ak = w[`${p}_ak`] as tf.Tensor3D;
-  const l = tf.mul(tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D), w[`${p}_beta`]!);
-  return asMatrix(l, ak.shape[0] * ak.shape[1], l.shape[2]!);
+  const l = tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D); // [n·H, S′, S]
+  const sq = l.shape[2]!;
+  const query = tf.reshape(
+    tf.mul(tf.reshape(l, [n, h * s * sq]), tf.reshape(w[`${p}_beta`]!, [n, 1])),
+    [n, h * s, sq],
+  ) as tf.Tensor3D;
+  const eye = tf.tensor4d(
+    Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
+    [1, h, h, 1],
+  );
+  const value = tf.reshape(tf.mul(tf.reshape(w[`${p}_av`]!, [n, h, 1, s]), eye), [n, h, h * s]) as tf.Tensor3D;
+  return { query, value };
 }
 
-/** The value map [H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
-function valueMap(w: Weights, p: string): tf.Tensor2D {
-  const av = w[`${p}_av`] as tf.Tensor2D;
-  const [h, s] = av.shape;
-  const eye = tf.tensor3d(
-    Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
-    [h, h, 1],
-  );
-  return asMatrix(tf.mul(tf.reshape(av, [h, 1, s]), eye), h, h * s);
-}
+/** Layer i's map from a stack of n. */
+const layerMap = (maps: tf.Tensor3D, i: number): tf.Tensor =>
+  maps.shape[0] === 1 ? maps : tf.slice(maps, [i, 0, 0], [1, maps.shape[1], maps.shape[2]]);
 
 /**
  * Token planes [T, N, d] of one-hot rows (N × T·V, row-major): the rows are reordered token-major
@@ -248,6 +283,7 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   const oneHot = tf.tensor2d(g.facts, [c * f, t * shape.vocabSize]);
   const slots = embedSlots(g.facts, c * f, t, w.emb as tf.Tensor2D);
   let r = mix(w.rho_f!, slots);
+  const maps = attentionMaps(w, 'r');
   const levels: tf.Tensor3D[] = [];
   let first: tf.Tensor3D | null = null;
   for (let l = 0; l <= cfg.selfLayers; l++) {
@@ -256,12 +292,13 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     const mem = planesToMemory(x, c);
     levels.push(mem);
     if (l === cfg.selfLayers) break;
-    const p = `r${l % selfWeights(cfg)}`;
+    const li = l % selfWeights(cfg);
+    const p = `r${li}`;
     // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
-    const q = planesToRows(mix(queryMap(w, p), x), c, h);
+    const q = planesToRows(mix(layerMap(maps.query, li), x), c, h);
     const kT = tf.transpose(mem, [0, 2, 1]);
     const att = tf.softmax(tf.add(batchMatmul(q, kT), mask));
-    const o = mix(valueMap(w, p), rowsToPlanes(batchMatmul(att as tf.Tensor3D, mem), h, d));
+    const o = mix(layerMap(maps.value, li), rowsToPlanes(batchMatmul(att as tf.Tensor3D, mem), h, d));
     r = update(tf.concat([x, o], 0), oneHot, w, p, nr);
   }
   const memory = tf.concat([...levels, tf.zeros([c, 1, sf * d])], 1) as tf.Tensor3D;
@@ -320,10 +357,12 @@ function answer(
   const qOneHot = tf.tensor2d(g.questions, [nq, shape.questionTokens * shape.vocabSize]);
   const qSlots = embedSlots(g.questions, nq, shape.questionTokens, w.emb as tf.Tensor2D);
   let r = mix(w.rho_q!, qSlots);
+  const maps = attentionMaps(w, 'h');
   for (let m = 0; m < cfg.hops; m++) {
-    const p = cfg.shareHops ? 'h0' : `h${m}`;
+    const mi = cfg.shareHops ? 0 : m;
+    const p = `h${mi}`;
     const x = tf.concat([qSlots, r], 0);
-    const q = planesToRows(mix(queryMap(w, p), x), c, h);
+    const q = planesToRows(mix(layerMap(maps.query, mi), x), c, h);
     // Which level to read (and how much to stay) per question and hop, spread over the memory.
     const bias = matmul(qOneHot, matmul(w[`h${m}_lvl`] as tf.Tensor2D, spread));
     const scores = tf.add(
@@ -339,7 +378,7 @@ function answer(
       1,
     ]);
     const o = tf.add(
-      mix(valueMap(w, p), rowsToPlanes(moved, h, d)),
+      mix(layerMap(maps.value, mi), rowsToPlanes(moved, h, d)),
       tf.mul(keep, firstRegister(r, nr)),
     ) as tf.Tensor3D;
     r = update(tf.concat([x, o], 0), qOneHot, w, p, nr);
