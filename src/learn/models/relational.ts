@@ -90,15 +90,12 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
   // Register updates: static gates plus gates read from the fact's (question's) own tokens, so a
   // kind of fact (a constant, a definition, a table entry) can route differently. At first each
   // register mostly keeps its value, with a little of every source so gradients reach all routes.
-  // Laid out [sources + heads, registers].
-  const gates = (name: string, sources: number, slots: number, tokens: number) => {
+  // Laid out [sources + heads, registers] per layer (hop), the layers side by side (r_g, h_g).
+  const gateStacks: Record<string, Float32Array[]> = {};
+  const gates = (name: string, sources: number, slots: number) => {
     const g = rand((sources + h) * nr, 0.1);
     for (let i = 0; i < nr; i++) g[(slots + i) * nr + i] = 1;
-    mat(name, g, [(sources + h) * nr]);
-    mat(`${name}_tok`, new Float32Array(tokens * shape.vocabSize * (sources + h) * nr), [
-      tokens * shape.vocabSize,
-      (sources + h) * nr,
-    ]);
+    (gateStacks[name] ??= []).push(g);
   };
   // Per head h and slot t: a query mixes the querying row's sources by aq [H, T, S], a key the
   // memory row's sources by ak [H, S′, T]; a value mixes them by av [H, S′]. Stacked over the fact
@@ -113,18 +110,28 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
   };
   for (let l = 0; l < selfWeights(cfg); l++) {
     attention('r', sf);
-    gates(`r${l}_g`, sf, t, t);
+    gates('r_g', sf, t);
   }
   for (let m = 0; m < cfg.hops; m++) {
     if (m === 0 || !cfg.shareHops) {
       attention('h', sq);
-      gates(`h${m}_g`, sq, tq, tq);
+      gates('h_g', sq, tq);
     }
-    // Level (and "stay") logits as a linear function of the question's one-hot tokens.
-    mat(`h${m}_lvl`, new Float32Array(tq * shape.vocabSize * (levels + 1)), [
-      tq * shape.vocabSize,
-      levels + 1,
-    ]);
+  }
+  // Level (and "stay") logits as a linear function of the question's one-hot tokens, per hop.
+  mat('h_lvl', new Float32Array(tq * shape.vocabSize * cfg.hops * (levels + 1)), [
+    tq * shape.vocabSize,
+    cfg.hops * (levels + 1),
+  ]);
+  for (const [name, tokens] of [
+    ['r_g', t],
+    ['h_g', tq],
+  ] as const) {
+    const parts = gateStacks[name]!;
+    const all = new Float32Array(parts.length * parts[0]!.length);
+    parts.forEach((g, i) => all.set(g, i * g.length));
+    mat(name, all, [all.length]);
+    mat(`${name}_tok`, new Float32Array(tokens * shape.vocabSize * all.length), [tokens * shape.vocabSize, all.length]);
   }
   for (const [p, querySources] of [
     ['r', sf],
@@ -246,15 +253,17 @@ function planesToMemory(x: tf.Tensor3D, c: number): tf.Tensor3D {
 }
 
 /**
- * New registers [nr, N, d]: each row mixes its source planes [S, N, d] with its own gates (static
- * gates plus gates read from its tokens), as a broadcast product and a sum.
+ * Every layer's (or hop's) gates at once, [layers·S·nr, N]: static gates plus gates read from each
+ * row's tokens, so a kind of fact (a constant, a definition, a table entry) can route differently.
  */
-function update(sources: tf.Tensor3D, oneHot: tf.Tensor2D, w: Weights, p: string, nr: number): tf.Tensor3D {
+const allGates = (oneHot: tf.Tensor2D, w: Weights, p: string): tf.Tensor2D =>
+  tf.transpose(denseInput(oneHot, w[`${p}_g_tok`] as tf.Tensor2D, w[`${p}_g`] as tf.Tensor1D));
+
+/** New registers [nr, N, d]: each row mixes its source planes [S, N, d] with layer i's gates. */
+function update(sources: tf.Tensor3D, gates: tf.Tensor2D, i: number, nr: number): tf.Tensor3D {
   const [s, n, d] = sources.shape;
-  const gates = denseInput(oneHot, w[`${p}_g_tok`] as tf.Tensor2D, w[`${p}_g`] as tf.Tensor1D);
-  // [N, S·nr] → [nr, S, N, 1].
-  const g = tf.reshape(tf.transpose(tf.reshape(gates, [n, s, nr]), [2, 1, 0]), [nr, s, n, 1]);
-  return tf.sum(tf.mul(g, tf.reshape(sources, [1, s, n, d])), 1);
+  const mine = tf.slice(gates, [i * s * nr, 0], [s * nr, n]);
+  return tf.sum(tf.mul(tf.reshape(mine, [s, nr, n, 1]), tf.reshape(sources, [s, 1, n, d])), 0);
 }
 
 /** The first register of each row, [1, N, d]. */
@@ -284,6 +293,7 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   const slots = embedSlots(g.facts, c * f, t, w.emb as tf.Tensor2D);
   let r = mix(w.rho_f!, slots);
   const maps = attentionMaps(w, 'r');
+  const gates = allGates(oneHot, w, 'r');
   const levels: tf.Tensor3D[] = [];
   let first: tf.Tensor3D | null = null;
   for (let l = 0; l <= cfg.selfLayers; l++) {
@@ -293,13 +303,12 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     levels.push(mem);
     if (l === cfg.selfLayers) break;
     const li = l % selfWeights(cfg);
-    const p = `r${li}`;
     // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
     const q = planesToRows(mix(layerMap(maps.query, li), x), c, h);
     const kT = tf.transpose(mem, [0, 2, 1]);
     const att = tf.softmax(tf.add(batchMatmul(q, kT), mask));
     const o = mix(layerMap(maps.value, li), rowsToPlanes(batchMatmul(att as tf.Tensor3D, mem), h, d));
-    r = update(tf.concat([x, o], 0), oneHot, w, p, nr);
+    r = update(tf.concat([x, o], 0), gates, li, nr);
   }
   const memory = tf.concat([...levels, tf.zeros([c, 1, sf * d])], 1) as tf.Tensor3D;
   const maskData = new Float32Array(c * (levels.length * f + 1));
@@ -329,13 +338,20 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   };
 }
 
-/** [levels + 1, levels·F + 1]: spreads a question's level logits (and "stay") over the memory. */
-function levelSpread(levels: number, f: number): tf.Tensor2D {
+/**
+ * [hops·(levels + 1), hops·(levels·F + 1)]: spreads each hop's level logits (and "stay") over the
+ * memory's entries (block diagonal over the hops).
+ */
+function levelSpread(levels: number, f: number, hops: number): tf.Tensor2D {
   const k = levels * f + 1;
-  const e = new Float32Array((levels + 1) * k);
-  for (let l = 0; l < levels; l++) for (let n = 0; n < f; n++) e[l * k + l * f + n] = 1;
-  e[levels * k + k - 1] = 1;
-  return tf.tensor2d(e, [levels + 1, k]);
+  const cols = hops * k;
+  const e = new Float32Array(hops * (levels + 1) * cols);
+  for (let m = 0; m < hops; m++) {
+    const row = (l: number) => (m * (levels + 1) + l) * cols + m * k;
+    for (let l = 0; l < levels; l++) for (let n = 0; n < f; n++) e[row(l) + l * f + n] = 1;
+    e[row(levels) + k - 1] = 1;
+  }
+  return tf.tensor2d(e, [hops * (levels + 1), cols]);
 }
 
 function answer(
@@ -353,21 +369,29 @@ function answer(
   const f = shape.maxFacts;
   const nr = registerCount(cfg);
   const k = rep.memory.shape[1];
-  const spread = levelSpread(cfg.selfLayers + 1, f);
   const qOneHot = tf.tensor2d(g.questions, [nq, shape.questionTokens * shape.vocabSize]);
   const qSlots = embedSlots(g.questions, nq, shape.questionTokens, w.emb as tf.Tensor2D);
   let r = mix(w.rho_q!, qSlots);
   const maps = attentionMaps(w, 'h');
+  const gates = allGates(qOneHot, w, 'h');
+  // Which level to read (and how much to stay) per question and hop, spread over the memory,
+  // padding facts masked: [C, Q, hops, K].
+  const bias = tf.add(
+    tf.reshape(tf.matMul(qOneHot, tf.matMul(w.h_lvl as tf.Tensor2D, levelSpread(cfg.selfLayers + 1, f, cfg.hops))), [
+      c,
+      qn,
+      cfg.hops,
+      k,
+    ]),
+    rep.memoryMask,
+  );
   for (let m = 0; m < cfg.hops; m++) {
     const mi = cfg.shareHops ? 0 : m;
-    const p = `h${mi}`;
     const x = tf.concat([qSlots, r], 0);
     const q = planesToRows(mix(layerMap(maps.query, mi), x), c, h);
-    // Which level to read (and how much to stay) per question and hop, spread over the memory.
-    const bias = matmul(qOneHot, matmul(w[`h${m}_lvl`] as tf.Tensor2D, spread));
     const scores = tf.add(
-      tf.add(tf.reshape(batchMatmul(q, rep.memoryT), [c, qn, h, k]), tf.reshape(bias, [c, qn, 1, k])),
-      rep.memoryMask,
+      tf.reshape(batchMatmul(q, rep.memoryT), [c, qn, h, k]),
+      tf.slice(bias, [0, 0, m, 0], [c, qn, 1, k]),
     );
     const att = tf.softmax(scores);
     const moved = batchMatmul(tf.reshape(att, [c, qn * h, k]) as tf.Tensor3D, rep.memory);
@@ -381,7 +405,7 @@ function answer(
       mix(layerMap(maps.value, mi), rowsToPlanes(moved, h, d)),
       tf.mul(keep, firstRegister(r, nr)),
     ) as tf.Tensor3D;
-    r = update(tf.concat([x, o], 0), qOneHot, w, p, nr);
+    r = update(tf.concat([x, o], 0), gates, mi, nr);
   }
   // The answer is read from the first register.
   const answer = tf.reshape(firstRegister(r, nr), [nq, d]) as tf.Tensor2D;
