@@ -4,7 +4,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attentionModel } from './models/attention';
-import type { AnswerModel, EncodedContexts, ForwardFlops, GridArrays, ModelConfig, ModelShape, Weights } from './models/contract';
+import type {
+  AnswerModel,
+  EncodedContexts,
+  ForwardFlops,
+  GridArrays,
+  ModelConfig,
+  ModelShape,
+  Weights,
+} from './models/contract';
 import { relationalModel } from './models/relational';
 
 export type {
@@ -79,7 +87,10 @@ export function lossFromLogits(
   for (let i = 0; i < weights.length; i++) total += weights[i]!;
   const tm = tf.tensor2d(targetMask, [n, k]);
   // Each example's weight over the batch's total, as a column.
-  const wt = tf.tensor2d(weights.map((w) => w / Math.max(1, total)), [n, 1]);
+  const wt = tf.tensor2d(
+    weights.map((w) => w / Math.max(1, total)),
+    [n, 1],
+  );
   const loss = tf.customGrad(((x: tf.Tensor2D, save: (t: tf.Tensor[]) => void) => {
     // The mask and weights too: the tape frees what the loss's scope made before the gradient runs.
     save([x, tm, wt]);

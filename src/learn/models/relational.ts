@@ -131,7 +131,10 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
     const all = new Float32Array(parts.length * parts[0]!.length);
     parts.forEach((g, i) => all.set(g, i * g.length));
     mat(name, all, [all.length]);
-    mat(`${name}_tok`, new Float32Array(tokens * shape.vocabSize * all.length), [tokens * shape.vocabSize, all.length]);
+    mat(`${name}_tok`, new Float32Array(tokens * shape.vocabSize * all.length), [
+      tokens * shape.vocabSize,
+      all.length,
+    ]);
   }
   for (const [p, querySources] of [
     ['r', sf],
@@ -158,9 +161,6 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
   return w;
 }
 
-/** A weight of any shape as the [rows, cols] matrix it is (a reshape that tfjs need not record). */
-const asMatrix = (t: tf.Tensor, rows: number, cols: number): tf.Tensor2D => tf.reshape(t, [rows, cols]);
-
 /**
  * mix(A [K, S], X [S, R, d]) → [K, R, d]: K mixtures of the S source planes, as one 2D product
  * (tfjs-wasm runs 2D products through XNNPACK; batched ones are a plain loop, ~10x slower here).
@@ -182,7 +182,10 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
       ];
     },
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, x: tf.Tensor3D) => tf.Tensor3D;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  a: tf.Tensor,
+  x: tf.Tensor3D,
+) => tf.Tensor3D;
 
 /** mix(A [K, S] (or [1, K, S]), X [S, R, d]) → [K, R, d]. */
 export const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a, x);
@@ -200,15 +203,20 @@ function attentionMaps(w: Weights, p: string): Maps {
   const ak = w[`${p}_ak`] as tf.Tensor3D;
   const l = tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D); // [n·H, S′, S]
   const sq = l.shape[2]!;
-  const query = tf.reshape(
-    tf.mul(tf.reshape(l, [n, h * s * sq]), tf.reshape(w[`${p}_beta`]!, [n, 1])),
-    [n, h * s, sq],
-  ) as tf.Tensor3D;
+  const query = tf.reshape(tf.mul(tf.reshape(l, [n, h * s * sq]), tf.reshape(w[`${p}_beta`]!, [n, 1])), [
+    n,
+    h * s,
+    sq,
+  ]) as tf.Tensor3D;
   const eye = tf.tensor4d(
     Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
     [1, h, h, 1],
   );
-  const value = tf.reshape(tf.mul(tf.reshape(w[`${p}_av`]!, [n, h, 1, s]), eye), [n, h, h * s]) as tf.Tensor3D;
+  const value = tf.reshape(tf.mul(tf.reshape(w[`${p}_av`]!, [n, h, 1, s]), eye), [
+    n,
+    h,
+    h * s,
+  ]) as tf.Tensor3D;
   return { query, value };
 }
 
@@ -377,12 +385,10 @@ function answer(
   // Which level to read (and how much to stay) per question and hop, spread over the memory,
   // padding facts masked: [C, Q, hops, K].
   const bias = tf.add(
-    tf.reshape(tf.matMul(qOneHot, tf.matMul(w.h_lvl as tf.Tensor2D, levelSpread(cfg.selfLayers + 1, f, cfg.hops))), [
-      c,
-      qn,
-      cfg.hops,
-      k,
-    ]),
+    tf.reshape(
+      tf.matMul(qOneHot, tf.matMul(w.h_lvl as tf.Tensor2D, levelSpread(cfg.selfLayers + 1, f, cfg.hops))),
+      [c, qn, cfg.hops, k],
+    ),
     rep.memoryMask,
   );
   for (let m = 0; m < cfg.hops; m++) {
@@ -396,11 +402,10 @@ function answer(
     const att = tf.softmax(scores);
     const moved = batchMatmul(tf.reshape(att, [c, qn * h, k]) as tf.Tensor3D, rep.memory);
     // [C, Q, H, 1] → [H, C·Q, 1]: how much each head keeps the question's own register.
-    const keep = tf.reshape(tf.transpose(tf.reshape(tf.slice(att, [0, 0, 0, k - 1], [c, qn, h, 1]), [nq, h])), [
-      h,
-      nq,
-      1,
-    ]);
+    const keep = tf.reshape(
+      tf.transpose(tf.reshape(tf.slice(att, [0, 0, 0, k - 1], [c, qn, h, 1]), [nq, h])),
+      [h, nq, 1],
+    );
     const o = tf.add(
       mix(layerMap(maps.value, mi), rowsToPlanes(moved, h, d)),
       tf.mul(keep, firstRegister(r, nr)),
@@ -430,7 +435,11 @@ function flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops {
   const k = (cfg.selfLayers + 1) * f + 1;
   // Query mixing, scores, values, the value map, gates and the register update.
   const layer =
-    f * h * sf * sf * d + 2 * f * h * f * sf * d + f * h * h * sf * d + f * t * v * (sf + h) * nr + f * nr * (sf + h) * d;
+    f * h * sf * sf * d +
+    2 * f * h * f * sf * d +
+    f * h * h * sf * d +
+    f * t * v * (sf + h) * nr +
+    f * nr * (sf + h) * d;
   const perContext = f * t * v * d + cfg.selfLayers * layer + f * sf * d;
   const hop =
     h * sf * sq * d +
@@ -438,8 +447,7 @@ function flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops {
     h * h * sf * d +
     shape.questionTokens * v * (k + (sq + h) * nr) +
     nr * (sq + h) * d;
-  const perQuestion =
-    shape.questionTokens * v * d + cfg.hops * hop + d * (shape.answerClasses + 1) + f * d;
+  const perQuestion = shape.questionTokens * v * d + cfg.hops * hop + d * (shape.answerClasses + 1) + f * d;
   return { perContext: 2 * perContext, perQuestion: 2 * perQuestion };
 }
 
