@@ -39,8 +39,7 @@ async function depthOneAfter(cfg: ModelConfig, steps: number, seed: number): Pro
 describe('relational model X', () => {
   it('learns σ² and σ³ in a budget where the attention model is still on its plateau', async () => {
     await useWasm();
-    // 100 steps of 128 questions: the relational model was at 250 before its step got ~3x cheaper
-    // in kernels; 100 keep the same margins (measured below) at a fraction of the time.
+    // 100 steps of 128 questions (it was 250): the relational model clears the same margins.
     const steps = 100;
     const relational = await depthOneAfter(
       { ...MODEL_CONFIGS.medium, relational: true, selfLayers: 3, hops: 4, heads: 2 },

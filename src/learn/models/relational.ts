@@ -25,7 +25,9 @@
  * one product for the values, with the heads as extra query rows.
  */
 import * as tf from '@tensorflow/tfjs';
+import { attend } from '../fused/attention';
 import { product } from '../fused/products';
+import { fusedOps } from '../fused/switch';
 import { batchMatmul, dense, denseInput, matmul } from '../ops';
 import type {
   AnswerModel,
@@ -39,6 +41,8 @@ import type {
 } from './contract';
 
 type GradSave = (tensors: tf.Tensor[]) => void;
+
+const fusedWebGpu = (): boolean => fusedOps().attention && tf.getBackend() === 'webgpu';
 
 const registerCount = (cfg: ModelConfig): number => cfg.registers ?? 1;
 /** Sources per fact: its T token slots plus its registers. */
@@ -314,8 +318,11 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
     const q = planesToRows(mix(layerMap(maps.query, li), x), c, h);
     const kT = tf.transpose(mem, [0, 2, 1]);
-    const att = tf.softmax(tf.add(batchMatmul(q, kT), mask));
-    const o = mix(layerMap(maps.value, li), rowsToPlanes(batchMatmul(att as tf.Tensor3D, mem), h, d));
+    // On WebGPU one WGSL program (fused/attention.ts); elsewhere the tfjs ops, without its reshapes.
+    const moved = fusedWebGpu()
+      ? attend(q, kT, mem, tf.reshape(mask, [c, 1, 1, f]) as tf.Tensor4D, 1)
+      : batchMatmul(tf.softmax(tf.add(batchMatmul(q, kT), mask)) as tf.Tensor3D, mem);
+    const o = mix(layerMap(maps.value, li), rowsToPlanes(moved, h, d));
     r = update(tf.concat([x, o], 0), gates, li, nr);
   }
   const memory = tf.concat([...levels, tf.zeros([c, 1, sf * d])], 1) as tf.Tensor3D;
