@@ -40,7 +40,7 @@ const BASE: TrainingDefaults = {
 };
 
 export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
-  // Chains of lookups: the relational variant (src/learn/relational.ts) follows a pointer from
+  // Chains of lookups: the relational variant (src/learn/models/relational.ts) follows a pointer from
   // the first step, and its fact layers compose lookups (σ, σ², σ⁴ …), where the attention
   // model sat on one long plateau per depth (see README, "Learning").
   // No depth curriculum: every depth from the first step (Amp(X)'s targets at a depth become
