@@ -2,6 +2,12 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
+// Only in Vitest's main process: neither `vite build` nor a test's preview server needs it.
+const sequencer =
+  process.env.VITEST && !process.env.VITEST_WORKER_ID
+    ? (await import('./tests/heavy-first.ts')).HeavyFirst
+    : undefined;
+
 export default defineConfig({
   // Relative asset URLs: the build works from any sub-path of any static server.
   base: './',
@@ -39,8 +45,16 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // Two pages: the app, and the facilitator's printable sheet.
+    rollupOptions: { input: { main: 'index.html', sheet: 'sheet.html' } },
+  },
   test: {
+    // Both cores: unit and browser files run side by side, the slowest first (tests/heavy-first.ts).
+    maxWorkers: 2,
+    sequence: sequencer ? { sequencer } : {},
     projects: [
       {
         extends: true,
@@ -49,6 +63,8 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/browser/**'],
           environment: 'node',
+          // Beside a browser file on 2 cores a unit file gets about one core: time, not a pass mark.
+          testTimeout: 30_000,
         },
       },
       {
@@ -59,7 +75,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],

@@ -26,15 +26,15 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { CHROMIUM_ARGS, ROOT, chromePath } from '../../tests/browser/chromium';
-import { ISOLATION_HEADERS, serveStatic } from '../../tests/browser/static-server';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, DIST, ROOT, ensureDist, launchChromium } from '../harness/chromium';
+import { ISOLATION_HEADERS, serveStatic } from '../harness/static-server';
+import { BACKEND_NAMES, MODEL_SIZES } from '../core/settings';
 import { TASK_IDS } from '../core/task';
 import type { GpuCounts } from '../learn/gpu-counters';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
 
-const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+const ALL_BACKENDS = BACKEND_NAMES;
 type Backend = (typeof ALL_BACKENDS)[number];
 
 const SPEC = {
@@ -62,7 +62,7 @@ const SPEC = {
   steps: { type: 'int', min: 1, max: 10_000, default: 10, help: 'training steps per round' },
   model: {
     type: 'string',
-    choices: ['auto', 'small', 'medium', 'large'],
+    choices: ['auto', ...MODEL_SIZES],
     default: 'auto',
     help: "model size (auto: the workshop model, the app's default)",
   },
@@ -478,16 +478,12 @@ async function main(): Promise<void> {
   const gpu = gpuArgs();
   const log = (s: string): void => void process.stderr.write(s + '\n');
   // AMPLAB_DIST: measure another build folder (as the browser tests allow).
-  const dist = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
-  if (args.build || !existsSync(path.join(dist, 'index.html'))) {
-    log('building dist/ …');
-    await build({ root: ROOT, logLevel: 'warn' });
-  }
-  const executablePath = chromePath();
-  const server = await serveStatic(dist, '/', args.isolated ? { headers: ISOLATION_HEADERS } : {});
+  if (args.build || !existsSync(path.join(DIST, 'index.html'))) log('building dist/ …');
+  await ensureDist(args.build);
+  const server = await serveStatic(DIST, '/', args.isolated ? { headers: ISOLATION_HEADERS } : {});
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath, headless: true, args: gpu.args });
+    browser = await launchChromium(gpu.args);
     const version = browser.version();
     log(`Chromium ${version}, GPU mode ${gpu.mode}${args.isolated ? ', cross-origin isolated' : ''}`);
     const started = new Date();

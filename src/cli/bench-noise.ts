@@ -11,12 +11,13 @@ import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
 import { TrainingSession } from '../learn/session';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
+import { settingFlags, settingsFromFlags } from './setting-flags';
 import { watchStopSignals, yieldToEvents, type StopRequest } from './signals';
 
 const SPEC = {
   tasks: { type: 'string', default: 'union-find,wildcard', help: 'comma-separated task ids' },
   noise: { type: 'string', default: '0,0.01,0.05,0.1', help: 'comma-separated noise rates, 0 … 0.5' },
-  seed: { type: 'int', min: 0, default: 1 },
+  ...settingFlags(['seed']),
   examples: { type: 'int', min: 1, default: 250_000, help: 'training examples per run' },
   'max-seconds': { type: 'number', min: 1, default: 300, help: 'wall-time cap per run' },
   backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm' },
@@ -58,7 +59,7 @@ async function runOne(
   const s = await TrainingSession.create({
     task,
     preset: 'workshop',
-    seed: args.seed,
+    seed: settingsFromFlags(args, ['seed']).seed ?? 1,
     supervised: false,
     evaluation: 'auto',
     overseerNoise: noise,
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     bench: 'overseer-noise',
     date: new Date().toISOString(),
     backend,
-    seed: args.seed,
+    seed: settingsFromFlags(args, ['seed']).seed ?? 1,
     examplesPerRun: args.examples,
     maxSecondsPerRun: args['max-seconds'],
     interrupted: stop.signal !== null,

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import type { RunSettings } from '../core/settings';
 import type { TaskId } from '../core/task';
 import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
@@ -13,6 +14,7 @@ import { gpuCounts } from '../learn/gpu-counters';
 import { TrainingSession } from '../learn/session';
 import type { BaselineChannel } from '../learn/supervised';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
+import { settingFlags, settingsFromFlags } from './setting-flags';
 import { trainRoundUnlessStopped, watchStopSignals, yieldToEvents, type StopRequest } from './signals';
 import { createSession, startBaselineThread } from './threads';
 
@@ -43,6 +45,7 @@ const SPEC = {
     default: 'all',
     help: 'fused ops (src/learn/fused) switched on',
   },
+  ...settingFlags(['overseer']),
   out: { type: 'string', default: 'bench/results', help: 'folder for the JSON and markdown' },
   json: { type: 'boolean', help: 'print the JSON result on stdout' },
   help: { type: 'boolean' },
@@ -78,9 +81,12 @@ async function timeToAccuracy(
   log: (s: string) => void,
   channel: BaselineChannel | undefined,
   stop: StopRequest,
+  settings: Partial<RunSettings>,
 ): Promise<RunResult> {
-  const s = await createSession({ task, preset: 'workshop', seed, supervised: true }, channel, (why) =>
-    log(why),
+  const s = await createSession(
+    { ...settings, task, preset: 'workshop', seed, supervised: true },
+    channel,
+    (why) => log(why),
   );
   const start = Date.now();
   const r: RunResult = {
@@ -164,7 +170,8 @@ async function matmulGflops(): Promise<{ gflops: number; shapes: Record<string, 
 async function throughput(
   task: TaskId,
   steps: number,
-  batchSize?: number,
+  batchSize: number | undefined,
+  settings: Partial<RunSettings>,
 ): Promise<{
   examplesPerSecond: number;
   flopsPerExample: number;
@@ -173,6 +180,7 @@ async function throughput(
   readbacksPerStep: number;
 }> {
   const s = await TrainingSession.create({
+    ...settings,
     task,
     ...(batchSize ? { batchSize } : {}),
     preset: 'workshop',
@@ -209,6 +217,8 @@ async function main(): Promise<void> {
     if (!(t in TASKS))
       throw new ArgsError(`--tasks: unknown task "${t}" (allowed: ${Object.keys(TASKS).join(', ')})`);
   const seeds = args.quick ? 1 : args.seeds;
+  // The run settings bench takes (--overseer); the rest are each task's defaults.
+  const settings = settingsFromFlags(args, ['overseer']);
   const cap = args.quick ? Math.min(40, args['cap-seconds']) : args['cap-seconds'];
   const log = (s: string): void => void process.stderr.write(s + '\n');
   const started = new Date().toISOString();
@@ -248,7 +258,7 @@ async function main(): Promise<void> {
     backends[b] = { matmulGflops: mm.gflops, matmulShapes: mm.shapes, tasks: {} };
     for (const t of tasks) {
       if (stop.signal) break;
-      const tp = await throughput(t, b === 'cpu' ? 2 : args.quick ? 10 : 30, args['batch-size']);
+      const tp = await throughput(t, b === 'cpu' ? 2 : args.quick ? 10 : 30, args['batch-size'], settings);
       const achieved = (tp.examplesPerSecond * tp.flopsPerExample) / 1e9;
       backends[b].tasks[t] = { ...tp, achievedGflops: achieved, efficiency: achieved / mm.gflops };
       log(
@@ -301,7 +311,7 @@ async function main(): Promise<void> {
       log(`${t}: time to accuracy (${seeds} seeds, cap ${cap} s each)`);
       const runs: RunResult[] = [];
       for (let seed = 1; seed <= seeds && !stop.signal; seed++)
-        runs.push(await timeToAccuracy(t, seed, cap, log, channel, stop));
+        runs.push(await timeToAccuracy(t, seed, cap, log, channel, stop, settings));
       if (runs.length > 0) convergence[t] = { runs, median: medians(runs) };
     }
   } finally {
@@ -316,6 +326,7 @@ async function main(): Promise<void> {
     seeds,
     capSeconds: cap,
     quick: args.quick,
+    ...settings,
     backends,
     convergence,
   };
@@ -330,7 +341,7 @@ async function main(): Promise<void> {
     return `| ${t} | ${k(m.amplification95!.examples)} / ${fmt(m.amplification95!.seconds)} s | ${k(m.amplification99!.examples)} / ${fmt(m.amplification99!.seconds)} s | ${k(m.supervised95!.examples)} / ${fmt(m.supervised95!.seconds)} s | ${k(m.supervised99!.examples)} / ${fmt(m.supervised99!.seconds)} s | ${fmt(w?.examplesPerSecond)} | ${fmt(c?.examplesPerSecond)} | ${fmt(w ? w.flopsPerExample / 1e6 : null, 2)} | ${w ? `${fmt(100 * w.efficiency)}%` : '—'} |`;
   });
   const md = [
-    `# Benchmark (${started}, Node ${process.version}, ${seeds} seed${seeds > 1 ? 's' : ''}, cap ${cap} s per run${stop.signal ? `, interrupted by ${stop.signal}` : ''})`,
+    `# Benchmark (${started}, Node ${process.version}, ${seeds} seed${seeds > 1 ? 's' : ''}, cap ${cap} s per run${settings.overseer ? `, overseer ${settings.overseer}` : ''}${stop.signal ? `, interrupted by ${stop.signal}` : ''})`,
     '',
     `Matmul: wasm ${fmt(backends.wasm?.matmulGflops, 1)} GFLOP/s, cpu ${fmt(backends.cpu?.matmulGflops, 1)} GFLOP/s. Examples / seconds to X's held-out accuracy (median; — = not reached within the cap). Seconds are training time of that method alone (wasm; the supervised baseline trains in a thread of its own).`,
     '',

@@ -2,28 +2,24 @@
 import { writeFileSync } from 'node:fs';
 import { UNKNOWN, type Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
-import { PRESET_NAMES, resolveParams, ParamsError, type PresetName, type TaskId } from '../core/task';
+import { SETTING_KEYS } from '../core/settings';
+import { resolveParams, ParamsError } from '../core/task';
 import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
-import { MODEL_SIZES, type ModelSize } from '../learn/defaults';
 import { TrainingSession, type SessionConfig, type SessionRoundMetrics } from '../learn/session';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
 import { watchStopSignals, yieldToEvents } from './signals';
+import { settingFlags, settingsFromFlags } from './setting-flags';
 import { createSession, startBaselineThread } from './threads';
 
 const SPEC = {
-  task: { type: 'string', choices: Object.keys(TASKS), help: 'which task (required)' },
-  preset: { type: 'string', choices: PRESET_NAMES, default: 'workshop' },
-  size: { type: 'int', min: 1, help: "the task's size parameter" },
-  seed: { type: 'int', min: 0, default: 1 },
+  // The run's settings (src/core/settings.ts): --task, --preset, --size, --seed, --model-size,
+  // --steps-per-round, --batch-size, --overseer-noise, --overseer, --learning-rate.
+  ...settingFlags(SETTING_KEYS),
   rounds: { type: 'int', min: 1, help: 'rounds to run (default 20, or up to 500 with --until)' },
   until: { type: 'number', min: 0, max: 1, help: "stop once X's held-out accuracy reaches this" },
   'max-seconds': { type: 'number', min: 0, help: 'bound on wall time' },
   backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm' },
-  'steps-per-round': { type: 'int', min: 1 },
-  'batch-size': { type: 'int', min: 1 },
-  'learning-rate': { type: 'number', min: 0 },
-  'model-size': { type: 'string', choices: MODEL_SIZES },
   model: { type: 'string', help: 'JSON overrides of the model shape, e.g. {"selfLayers":3}' },
   curriculum: {
     type: 'string',
@@ -31,18 +27,6 @@ const SPEC = {
     help: 'ground-truth-free depth curriculum (default on)',
   },
   'subquestions-per-context': { type: 'int', min: 0, max: 16 },
-  'overseer-noise': {
-    type: 'number',
-    min: 0,
-    max: 0.5,
-    help: "chance that H's combination gives a wrong well-typed answer (default 0)",
-  },
-  overseer: {
-    type: 'string',
-    choices: ['hand', 'learned'],
-    default: 'hand',
-    help: "who decomposes in Amp(X): H, or H' learned from H's steps",
-  },
   'no-supervised': { type: 'boolean', help: 'skip the supervised baseline' },
   'inline-baseline': {
     type: 'boolean',
@@ -107,12 +91,12 @@ async function main(): Promise<void> {
     process.stderr.write(usage('npm run experiment --', SPEC) + '\n');
     return;
   }
-  if (!args.task) throw new ArgsError(`--task is required (one of ${Object.keys(TASKS).join(', ')})`);
-  const taskId = args.task as TaskId;
-  const task = TASKS[taskId];
-  const preset = args.preset as PresetName;
+  const settings = settingsFromFlags(args, SETTING_KEYS);
+  if (!settings.task) throw new ArgsError(`--task is required (one of ${Object.keys(TASKS).join(', ')})`);
+  const task = TASKS[settings.task];
+  const preset = settings.preset ?? 'workshop';
   try {
-    resolveParams(task, preset, args.size);
+    resolveParams(task, preset, settings.size);
   } catch (e) {
     if (e instanceof ParamsError) throw new ArgsError(`--size: ${e.message}`);
     throw e;
@@ -130,21 +114,15 @@ async function main(): Promise<void> {
   const channel = args['inline-baseline'] || args['no-supervised'] ? undefined : startBaselineThread();
   const { backend } = await chooseBackend([args.backend as BackendName]);
   const config: SessionConfig = {
-    task: taskId,
+    ...settings,
+    task: settings.task,
     preset,
-    size: args.size,
-    seed: args.seed,
-    stepsPerRound: args['steps-per-round'],
-    batchSize: args['batch-size'],
-    learningRate: args['learning-rate'],
-    modelSize: args['model-size'] as ModelSize | undefined,
+    seed: settings.seed ?? 1,
     supervised: !args['no-supervised'],
     model: modelOverrides,
     curriculum: args.curriculum === undefined ? undefined : args.curriculum === 'on',
     subquestionsPerContext: args['subquestions-per-context'],
     evaluation: args.evaluate as 'auto' | 'every-round',
-    overseerNoise: args['overseer-noise'],
-    overseer: args.overseer as 'hand' | 'learned',
   };
   try {
     const session = await createSession(config, channel, (why) => process.stderr.write(`${why}\n`));
@@ -174,7 +152,7 @@ async function run(
   if (!args.json) {
     const c = session.config;
     process.stdout.write(
-      `${task.title} (${taskId}, ${preset}${args.size ? `, size ${args.size}` : ''}), seed ${c.seed}, backend ${backend}, ` +
+      `${task.title} (${taskId}, ${preset}${c.size ? `, size ${c.size}` : ''}), seed ${c.seed}, backend ${backend}, ` +
         `model ${c.modelSize} (${session.parameters} parameters), ${c.stepsPerRound} steps/round × ${c.batchSize} questions, lr ${c.learningRate}, ` +
         `held-out ${session.heldOut.length} questions, baseline ${session.baselineWhere ?? 'off'}, evaluation ${c.evaluation ?? 'every-round'}` +
         `${c.overseerNoise > 0 ? `, overseer noise ${c.overseerNoise}` : ''}\n`,

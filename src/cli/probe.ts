@@ -5,25 +5,23 @@
  * which each depth first reached the target. The figures in README's "Learning" come from it.
  */
 import { createRng } from '../core/rng';
-import { PRESET_NAMES, TASK_IDS } from '../core/task';
 import { sampleItems } from '../learn/amplify';
 import { chooseBackend, type BackendName } from '../learn/backend';
-import { MODEL_CONFIGS, MODEL_SIZES, TASK_DEFAULTS, type ModelSize } from '../learn/defaults';
+import { MODEL_CONFIGS, TASK_DEFAULTS } from '../learn/defaults';
 import { makeHeldOut, score } from '../learn/evaluate';
 import { Learner } from '../learn/learner';
 import type { ModelConfig } from '../learn/model';
 import { ArgsError, parseArgs, runCli, usage } from './args';
+import { settingFlag, settingFlags, settingsFromFlags } from './setting-flags';
 import { taskFromFlags } from './task-flags';
 import { watchStopSignals, yieldToEvents } from './signals';
 
 const FLAGS = {
-  task: { type: 'string', help: 'which task', choices: TASK_IDS },
-  preset: { type: 'string', choices: PRESET_NAMES, default: 'workshop' },
-  seed: { type: 'int', min: 0, default: 1 },
+  ...settingFlags(['task', 'preset', 'seed']),
   steps: { type: 'int', min: 1, max: 100_000, default: 2000, help: 'training steps at most' },
-  'batch-size': { type: 'int', min: 4, max: 4096, default: 128 },
-  'learning-rate': { type: 'number', min: 0, default: 2e-3 },
-  'model-size': { type: 'string', choices: MODEL_SIZES, default: 'medium' },
+  'batch-size': settingFlag('batchSize', { min: 4, default: 128 }),
+  'learning-rate': settingFlag('learningRate', { default: 2e-3 }),
+  'model-size': settingFlag('modelSize', { default: 'medium' }),
   model: { type: 'string', help: "JSON overrides of the model shape (default: the task's own)" },
   'attention-model': { type: 'boolean', help: "ignore the task's own model overrides" },
   'max-depth': { type: 'int', min: 1, help: 'train on depths 1…D only (default: all)' },
@@ -39,7 +37,9 @@ runCli(async () => {
     process.stdout.write(`${usage('npm run probe --', FLAGS)}\n`);
     return;
   }
-  const { task, params } = taskFromFlags(flags);
+  const run = settingsFromFlags(flags, ['task', 'preset', 'seed', 'batchSize', 'learningRate', 'modelSize']);
+  const { seed = 1, batchSize = 128, learningRate = 2e-3, modelSize = 'medium' } = run;
+  const { task, params } = taskFromFlags(run);
   let overrides: Partial<ModelConfig> = {};
   if (flags.model !== undefined) {
     try {
@@ -53,21 +53,21 @@ runCli(async () => {
   const stop = watchStopSignals();
   await chooseBackend([flags.backend as BackendName]);
   const own = flags['attention-model'] ? {} : (TASK_DEFAULTS[task.id]?.model ?? {});
-  const cfg: ModelConfig = { ...MODEL_CONFIGS[flags['model-size'] as ModelSize], ...own, ...overrides };
-  const root = createRng(flags.seed);
+  const cfg: ModelConfig = { ...MODEL_CONFIGS[modelSize], ...own, ...overrides };
+  const root = createRng(seed);
   const init = root.fork('init');
-  const learner = new Learner(task.encoding(params), cfg, () => init.next(), flags['learning-rate']);
+  const learner = new Learner(task.encoding(params), cfg, () => init.next(), learningRate);
   const rng = root.fork('probe');
-  const heldOut = makeHeldOut(task, params, flags.seed, 400);
+  const heldOut = makeHeldOut(task, params, seed, 400);
   const items = heldOut.map((h) => ({ ctx: h.ctx, question: h.question }));
   const maxDepth = Math.min(flags['max-depth'] ?? task.maxDepth(params), task.maxDepth(params));
   const perContext = 4;
-  const contexts = Math.max(1, Math.round(flags['batch-size'] / perContext));
+  const contexts = Math.max(1, Math.round(batchSize / perContext));
   const reached: Record<string, number> = {};
   const t0 = Date.now();
   let examples = 0;
   process.stdout.write(
-    `${task.id}, seed ${flags.seed}, ${learner.parameters} parameters, model ${JSON.stringify(cfg)}\n`,
+    `${task.id}, seed ${seed}, ${learner.parameters} parameters, model ${JSON.stringify(cfg)}\n`,
   );
   try {
     for (let step = 1; step <= flags.steps && !stop.signal; step++) {

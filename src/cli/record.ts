@@ -14,7 +14,9 @@ import { chooseBackend } from '../learn/backend';
 import type { BaselineChannel } from '../learn/supervised';
 import { RECORDING_FORMAT, shownKeys, validateRecording, type Recording } from '../core/run-format';
 import { makeSample } from '../core/sample';
+import type { OverseerKind } from '../core/settings';
 import { parseArgs, runCli, usage, type FlagSpec } from './args';
+import { settingFlags, settingsFromFlags } from './setting-flags';
 import { trainRoundUnlessStopped, watchStopSignals, type StopRequest } from './signals';
 import { createSession, startBaselineThread } from './threads';
 
@@ -23,7 +25,7 @@ const SPEC = {
   rounds: { type: 'int', min: 1, max: 500, default: 30, help: 'round cap' },
   'max-seconds': { type: 'number', min: 1, default: 110, help: 'time cap per task' },
   until: { type: 'number', min: 0, max: 1, default: 0.95, help: "stop once X's accuracy reaches this" },
-  seed: { type: 'int', min: 0, default: 1 },
+  ...settingFlags(['seed', 'overseer']),
   out: { type: 'string', default: 'public/runs', help: 'output folder' },
   help: { type: 'boolean' },
 } satisfies Record<string, FlagSpec>;
@@ -59,7 +61,7 @@ function trim(m: RoundMetrics): RoundMetrics {
 
 async function recordTask(
   taskId: TaskId,
-  opts: { rounds: number; maxSeconds: number; until: number; seed: number },
+  opts: { rounds: number; maxSeconds: number; until: number; seed: number; overseer?: OverseerKind },
   channel: BaselineChannel | undefined,
   stop: StopRequest,
 ): Promise<Recording | null> {
@@ -70,8 +72,10 @@ async function recordTask(
   const questions = keys.map((k) => sample.questions.get(k));
   if (questions.some((q) => q === undefined))
     throw new Error(`a shown question of ${taskId} has no question object`);
-  const session = await createSession({ task: taskId, preset: 'workshop', seed: opts.seed }, channel, (why) =>
-    process.stderr.write(`${why}\n`),
+  const session = await createSession(
+    { task: taskId, preset: 'workshop', seed: opts.seed, overseer: opts.overseer },
+    channel,
+    (why) => process.stderr.write(`${why}\n`),
   );
   try {
     const trees: Recording['trees'] = [];
@@ -124,6 +128,7 @@ async function recordTask(
         batchSize: c.batchSize,
         learningRate: c.learningRate,
         backend: session.backend,
+        ...(c.overseer === 'learned' ? { overseer: c.overseer } : {}),
       },
       stopped,
       sample: { questionIndex: 0, questionKey: sample.tree.key },
@@ -165,7 +170,12 @@ async function recordAll(
     if (stop.signal) break;
     const rec = await recordTask(
       id,
-      { rounds: args.rounds, maxSeconds: args['max-seconds'], until: args.until, seed: args.seed },
+      {
+        rounds: args.rounds,
+        maxSeconds: args['max-seconds'],
+        until: args.until,
+        ...(settingsFromFlags(args, ['seed', 'overseer']) as { seed: number; overseer?: OverseerKind }),
+      },
       channel,
       stop,
     );

@@ -9,7 +9,18 @@ import type { Accuracies, RoundMetrics } from './metrics';
 import type { TraceNode } from './recursion';
 import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from './task';
 import { getTask } from './tasks';
-import { MAX_OVERSEER_NOISE } from './noisy-overseer';
+import { learningRateScheduleProblem, type LearningRateSchedule } from './learning-rate-schedule';
+import {
+  absentValue,
+  normalSettings,
+  SETTING_KEYS,
+  SETTINGS,
+  settingProblem,
+  type RunSettings,
+  type Setting,
+} from './settings';
+
+export { configKeyOf, type RunSettings } from './settings';
 
 export const RECORDING_FORMAT = 'amplification-lab/recording';
 export const RUN_FORMAT = 'amplification-lab/run';
@@ -22,25 +33,6 @@ export const SNAPSHOT_MAX_KEYS = 300;
 const MAX_ROUNDS = 10_000;
 const MAX_TEXT = 200;
 
-export type ModelSizeName = 'small' | 'medium' | 'large';
-
-/** The settings that define a run, as the page and the worker take them (the worker's TrainConfig). */
-export interface RunSettings {
-  task: TaskId;
-  preset: PresetName;
-  size?: number;
-  seed: number;
-  modelSize?: ModelSizeName;
-  stepsPerRound?: number;
-  batchSize?: number;
-  learningRate?: number;
-  supervised?: boolean;
-  /** Chance that H's combination gives a wrong well-typed answer (src/core/noisy-overseer.ts); absent: 0. */
-  overseerNoise?: number;
-  /** Who decomposes in Amp(X): H ('hand', also when left out) or H' learned from H's steps. */
-  overseer?: 'hand' | 'learned';
-}
-
 /** Weights as plain data: per variable its shape and its values, base64 of float32 little-endian. */
 export type SnapshotWeights = Record<string, { shape: number[]; data: string }>;
 
@@ -49,6 +41,7 @@ export type SnapshotWeights = Record<string, { shape: number[]; data: string }>;
  * (src/learn's SessionConfig; its model shape is kept as plain numbers and flags here).
  */
 export interface SnapshotConfig extends RunSettings {
+  supervised?: boolean;
   questionsPerContext?: number;
   skipUnknown?: boolean;
   model?: Record<string, number | boolean>;
@@ -57,6 +50,8 @@ export interface SnapshotConfig extends RunSettings {
   admitAgreement?: number;
   subquestionsPerContext?: number;
   deepestShare?: number;
+  evaluation?: 'every-round' | 'auto';
+  learningRateSchedule?: LearningRateSchedule | null;
 }
 
 /**
@@ -75,6 +70,25 @@ export interface SessionSnapshot<Config = SnapshotConfig> {
   /** The curriculum's frontier at the snapshot (optional; else the last history entry's). */
   admittedDepth?: number;
   weights: { x: SnapshotWeights; supervised: SnapshotWeights | null };
+  /** H' (overseer 'learned'), once it has trained: its weights, vocabulary and trust per depth. */
+  learnedOverseer?: LearnedOverseerState;
+}
+
+/** What H' keeps across a save: enough to answer as it did, and to go on training. */
+export interface LearnedOverseerState {
+  /** Its tokens by id (ids 0 and 1 are padding and unknown). */
+  tokens: string[];
+  /** Rows of its embedding table (room for tokens not seen yet). */
+  vocab: number;
+  /** Per input / output position, the token ids seen there in training. */
+  seenIn: number[][];
+  seenOut: number[][];
+  /** Agreement with H on held-out steps (null: not measured yet). */
+  agreement: number | null;
+  /** The depths where it stands in for H, and the depths H has decomposed. */
+  trustedDepths: number[];
+  depthsSeen: number[];
+  weights: SnapshotWeights;
 }
 
 /** X's answers on the sample question's shown nodes after one round (0: before training). */
@@ -96,6 +110,8 @@ export interface RecordingSettings {
   batchSize: number;
   learningRate: number;
   backend: string;
+  /** Who decomposed in Amp(X), when not H itself. */
+  overseer?: 'learned';
 }
 
 /** public/runs/<task>.json */
@@ -129,23 +145,6 @@ export interface RunFile {
   snapshot: SessionSnapshot;
 }
 
-/** The settings that define a run, as one comparable string (field order and undefined ignored). */
-export function configKeyOf(c: RunSettings): string {
-  const key: (string | number)[] = [
-    c.task,
-    c.preset,
-    c.size ?? '',
-    c.seed,
-    c.modelSize ?? '',
-    c.stepsPerRound ?? '',
-  ];
-  // Settings added later are appended only when set, so a run without them keeps the key it had.
-  if (c.batchSize !== undefined) key.push(`batch ${c.batchSize}`);
-  if (c.overseerNoise) key.push(`noise ${c.overseerNoise}`);
-  if (c.overseer === 'learned') key.push('learned');
-  return key.join('|');
-}
-
 /** The size a run really uses: the settings' own, else its preset's (so `size=5` and no size agree). */
 export function runSize(c: { task: TaskId; preset: PresetName; size?: number | null }): number | undefined {
   if (c.size !== undefined && c.size !== null) return c.size;
@@ -155,21 +154,18 @@ export function runSize(c: { task: TaskId; preset: PresetName; size?: number | n
 
 /**
  * Whether a session's snapshot (its resolved configuration: every default filled in) is a run of
- * the page's settings. The page leaves the model, the steps and the batch out when they are the learner's
- * defaults, which only the session knows; left out, they match whatever it resolved them to.
+ * the page's settings. The page leaves the model, the steps and the batch out when they are the
+ * learner's defaults, which only the session knows; left out, they match whatever it resolved
+ * them to.
  */
 export function snapshotFits(page: RunSettings, resolved: RunSettings): boolean {
-  return (
-    page.task === resolved.task &&
-    page.preset === resolved.preset &&
-    page.seed === resolved.seed &&
-    runSize(page) === runSize(resolved) &&
-    (page.modelSize === undefined || page.modelSize === resolved.modelSize) &&
-    (page.stepsPerRound === undefined || page.stepsPerRound === resolved.stepsPerRound) &&
-    (page.batchSize === undefined || page.batchSize === resolved.batchSize) &&
-    (page.overseerNoise ?? 0) === (resolved.overseerNoise ?? 0) &&
-    (page.overseer ?? 'hand') === (resolved.overseer ?? 'hand')
-  );
+  return SETTING_KEYS.every((k) => {
+    const s: Setting = SETTINGS[k];
+    if (s.absent === 'preset') return runSize(page) === runSize(resolved);
+    if (s.absent === 'learner') return page[k] === undefined || page[k] === resolved[k];
+    const d = absentValue(s);
+    return (page[k] ?? d) === (resolved[k] ?? d);
+  });
 }
 
 /**
@@ -180,20 +176,15 @@ export function snapshotFits(page: RunSettings, resolved: RunSettings): boolean 
 export function runFits(page: RunSettings, run: Pick<RunFile, 'settings' | 'snapshot'>): boolean {
   const saved = run.settings;
   const used = run.snapshot.config;
-  const same = (mine: unknown, savedAs: unknown, usedAs: unknown): boolean =>
-    mine === undefined ? savedAs === undefined : mine === usedAs;
-  return (
-    page.task === saved.task &&
-    page.preset === saved.preset &&
-    page.seed === saved.seed &&
-    used.task === saved.task &&
-    runSize(page) === runSize(used) &&
-    same(page.modelSize, saved.modelSize, used.modelSize) &&
-    same(page.stepsPerRound, saved.stepsPerRound, used.stepsPerRound) &&
-    same(page.batchSize, saved.batchSize, used.batchSize) &&
-    (page.overseerNoise ?? 0) === (used.overseerNoise ?? 0) &&
-    (page.overseer ?? 'hand') === (used.overseer ?? 'hand')
-  );
+  return SETTING_KEYS.every((k) => {
+    const s: Setting = SETTINGS[k];
+    if (s.absent === 'preset') return runSize(page) === runSize(used);
+    if (s.absent === 'learner') return page[k] === undefined ? saved[k] === undefined : page[k] === used[k];
+    const d = absentValue(s);
+    if (typeof s.absent === 'object' && 'required' in s.absent)
+      return page[k] === saved[k] && used[k] === saved[k];
+    return (page[k] ?? d) === (used[k] ?? d);
+  });
 }
 
 /** Distinct non-lookup question keys of the tree's first `levels` levels, breadth first, at most `cap`. */
@@ -348,10 +339,39 @@ export function validateMetrics(v: unknown, path: string, task?: TaskId): RoundM
     tensors: int(o.tensors, `${path}.tensors`),
   };
   if (task && m.task !== task) fail(`${path}.task`, `is ${m.task}, expected ${task}`);
-  // The session's own extras (curriculum frontier, timings) travel along when they are plain numbers.
-  for (const k of ['admittedDepth', 'supervisedSeconds', 'evalSeconds', 'loss'] as const)
-    if (typeof o[k] === 'number' && Number.isFinite(o[k])) (m as unknown as Record<string, number>)[k] = o[k];
+  // The session's own extras (curriculum frontier, timings, H''s agreement…) all travel along when
+  // they are plain data: a number, null (a loss of NaN, an agreement not measured yet), true/false,
+  // or a table of numbers by depth. Anything else is dropped, never kept as it came.
+  const out = m as unknown as Record<string, unknown>;
+  let extras = 0;
+  for (const k of Object.keys(o)) {
+    if (k in out || !EXTRA_NAME.test(k) || UNSAFE_NAMES.has(k) || ++extras > MAX_EXTRAS) continue;
+    const v = o[k];
+    if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
+    else if (isPlainObject(v)) {
+      const table = numberTable(v);
+      if (table) out[k] = table;
+    }
+  }
   return m;
+}
+
+const EXTRA_NAME = /^[A-Za-z][A-Za-z0-9]{0,39}$/;
+const UNSAFE_NAMES = new Set(['constructor', 'prototype']);
+const MAX_EXTRAS = 32;
+
+/** A small table of finite numbers keyed by depth (or another short word), else null. */
+function numberTable(v: Record<string, unknown>): Record<string, number> | null {
+  const keys = Object.keys(v);
+  if (keys.length > 64) return null;
+  const out: Record<string, number> = {};
+  for (const k of keys) {
+    const x = v[k];
+    if (!EXTRA_NAME.test(k) && !/^[1-9]\d?$/.test(k)) return null;
+    if (typeof x !== 'number' || !Number.isFinite(x)) return null;
+    out[k] = x;
+  }
+  return out;
 }
 
 /** Rounds 1…N in order, one per round. */
@@ -389,6 +409,8 @@ export function validateRecording(v: unknown, task?: TaskId): Recording {
     learningRate: num(s.learningRate, 'settings.learningRate', 0, 1),
     backend: word(s.backend, 'settings.backend', 20),
   };
+  if (s.overseer !== undefined && s.overseer !== 'hand')
+    settings.overseer = oneOf(s.overseer, 'settings.overseer', ['learned'] as const);
   const sample = obj(o.sample, 'recording.sample');
   const keys = arr(o.keys, 'recording.keys', SNAPSHOT_MAX_KEYS).map((k, i) =>
     text(k, `recording.keys[${i}]`),
@@ -423,23 +445,25 @@ export function validateRecording(v: unknown, task?: TaskId): Recording {
   };
 }
 
+/** One setting's value (declared in settings.ts), or a FormatError naming the field. */
+function settingValue(key: keyof RunSettings, v: unknown, path: string): string | number {
+  const problem = settingProblem(SETTINGS[key], v);
+  if (problem) fail(`${path}.${key}`, `must be ${problem}`);
+  return v as string | number;
+}
+
+/** A run's settings: every declared setting that is saved, checked; anything else dropped. */
 function validateSettings(v: unknown, path: string): RunSettings {
   const o = obj(v, path);
-  const c: RunSettings = {
-    task: oneOf(o.task, `${path}.task`, TASK_IDS),
-    preset: oneOf(o.preset, `${path}.preset`, PRESET_NAMES),
-    seed: int(o.seed, `${path}.seed`, 0, 2 ** 32 - 1),
-  };
-  if (o.size !== undefined && o.size !== null) c.size = int(o.size, `${path}.size`, 2, 64);
-  if (o.modelSize !== undefined && o.modelSize !== null)
-    c.modelSize = oneOf(o.modelSize, `${path}.modelSize`, ['small', 'medium', 'large'] as const);
-  if (o.stepsPerRound !== undefined && o.stepsPerRound !== null)
-    c.stepsPerRound = int(o.stepsPerRound, `${path}.stepsPerRound`, 1, 10_000);
-  if (o.overseerNoise !== undefined && o.overseerNoise !== 0)
-    c.overseerNoise = num(o.overseerNoise, `${path}.overseerNoise`, 0, MAX_OVERSEER_NOISE);
-  if (o.overseer !== undefined && o.overseer !== null)
-    c.overseer = oneOf(o.overseer, `${path}.overseer`, ['hand', 'learned'] as const);
-  return c;
+  const c: Record<string, unknown> = {};
+  for (const k of SETTING_KEYS) {
+    const s: Setting = SETTINGS[k];
+    if (!s.saved) continue;
+    const required = typeof s.absent === 'object' && 'required' in s.absent;
+    if (!required && (o[k] === undefined || o[k] === null)) continue;
+    c[k] = settingValue(k, o[k], path);
+  }
+  return normalSettings(c as RunSettings);
 }
 
 const MAX_TENSOR_VALUES = 4_000_000;
@@ -483,30 +507,40 @@ function validateSnapshot(v: unknown, path: string, settings: RunSettings): Sess
     preset: settings.preset,
     seed: settings.seed,
   };
-  if (c.size !== undefined && c.size !== null) config.size = int(c.size, `${path}.config.size`, 2, 64);
-  const intFields = [
-    'stepsPerRound',
-    'batchSize',
-    'questionsPerContext',
-    'heldOutQuestions',
-    'subquestionsPerContext',
-  ];
-  for (const k of intFields)
-    if (c[k] !== undefined)
-      config[k] = int(c[k], `${path}.config.${k}`, k === 'subquestionsPerContext' ? 0 : 1, 100_000);
-  for (const k of ['learningRate', 'admitAgreement', 'deepestShare'])
+  // The run's settings as the session resolved them (every one it knows filled in).
+  for (const k of SETTING_KEYS)
+    if (config[k] === undefined && c[k] !== undefined && c[k] !== null)
+      config[k] = settingValue(k, c[k], `${path}.config`);
+  for (const k of ['questionsPerContext', 'heldOutQuestions'])
+    if (c[k] !== undefined) config[k] = int(c[k], `${path}.config.${k}`, 1, 100_000);
+  if (c.subquestionsPerContext !== undefined)
+    config.subquestionsPerContext = int(
+      c.subquestionsPerContext,
+      `${path}.config.subquestionsPerContext`,
+      0,
+      64,
+    );
+  for (const k of ['admitAgreement', 'deepestShare'])
     if (c[k] !== undefined) config[k] = num(c[k], `${path}.config.${k}`, 0, 1);
-  if (c.overseerNoise !== undefined)
-    config.overseerNoise = num(c.overseerNoise, `${path}.config.overseerNoise`, 0, MAX_OVERSEER_NOISE);
   for (const k of ['supervised', 'skipUnknown', 'curriculum'])
     if (c[k] !== undefined) {
       if (typeof c[k] !== 'boolean') fail(`${path}.config.${k}`, 'must be true or false');
       config[k] = c[k];
     }
-  if (c.modelSize !== undefined)
-    config.modelSize = oneOf(c.modelSize, `${path}.config.modelSize`, ['small', 'medium', 'large'] as const);
-  if (c.overseer !== undefined)
-    config.overseer = oneOf(c.overseer, `${path}.config.overseer`, ['hand', 'learned'] as const);
+  if (c.learningRateSchedule !== undefined) {
+    // Kept, or a restored run would train at its peak rate from then on.
+    const problem = learningRateScheduleProblem(c.learningRateSchedule);
+    if (problem) fail(`${path}.config`, problem);
+    const ls = c.learningRateSchedule as LearningRateSchedule | null;
+    config.learningRateSchedule = ls && {
+      peak: ls.peak,
+      warmupSteps: ls.warmupSteps,
+      decaySteps: ls.decaySteps,
+      constantRate: ls.constantRate,
+    };
+  }
+  if (c.evaluation !== undefined)
+    config.evaluation = oneOf(c.evaluation, `${path}.config.evaluation`, ['every-round', 'auto'] as const);
   if (c.model !== undefined) {
     const m = obj(c.model, `${path}.config.model`);
     const keys = Object.keys(m);
@@ -541,7 +575,33 @@ function validateSnapshot(v: unknown, path: string, settings: RunSettings): Sess
   };
   if (o.admittedDepth !== undefined)
     snapshot.admittedDepth = int(o.admittedDepth, `${path}.admittedDepth`, 1, 64);
+  if (o.learnedOverseer !== undefined && o.learnedOverseer !== null) {
+    if (config.overseer !== 'learned') fail(`${path}.learnedOverseer`, "is kept only for overseer 'learned'");
+    snapshot.learnedOverseer = validateLearnedOverseer(o.learnedOverseer, `${path}.learnedOverseer`);
+  }
   return snapshot;
+}
+
+function validateLearnedOverseer(v: unknown, path: string): LearnedOverseerState {
+  const o = obj(v, path);
+  const vocab = int(o.vocab, `${path}.vocab`, 2, 100_000);
+  const tokens = arr(o.tokens, `${path}.tokens`, vocab).map((t, i) => text(t, `${path}.tokens[${i}]`, 80));
+  const ids = (list: unknown, at: string): number[][] =>
+    arr(list, at, 256).map((row, i) =>
+      arr(row, `${at}[${i}]`, vocab).map((t, j) => int(t, `${at}[${i}][${j}]`, 0, tokens.length - 1)),
+    );
+  const depths = (list: unknown, at: string): number[] =>
+    arr(list, at, 64).map((d, i) => int(d, `${at}[${i}]`, 1, 64));
+  return {
+    tokens,
+    vocab,
+    seenIn: ids(o.seenIn, `${path}.seenIn`),
+    seenOut: ids(o.seenOut, `${path}.seenOut`),
+    agreement: o.agreement === null ? null : num(o.agreement, `${path}.agreement`, 0, 1),
+    trustedDepths: depths(o.trustedDepths, `${path}.trustedDepths`),
+    depthsSeen: depths(o.depthsSeen, `${path}.depthsSeen`),
+    weights: validateWeights(o.weights, `${path}.weights`),
+  };
 }
 
 function validateTrees(v: unknown, path: string, maxRound: number): TreeSnapshot[] {

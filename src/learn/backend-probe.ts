@@ -12,7 +12,7 @@ import {
   type BackendName,
   type BackendOptions,
 } from './backend';
-import { nextChunkSteps } from './chunk-steps';
+import { nextChunkSteps } from './chunking';
 import { TASK_DEFAULTS } from './defaults';
 import { describeDevice, isSoftwareGpu, type DeviceDescription } from './device';
 import { TrainingSession, type SessionConfig } from './session';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { BACKEND_NAMES, type BackendName } from '../core/settings';
 import { installGpuCounters } from './gpu-counters';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export { BACKEND_NAMES, type BackendName };
 
 export interface BackendAttempt {
   backend: BackendName;

@@ -1,8 +1,8 @@
+import { MODEL_SIZES, type ModelSize } from '../core/settings';
 import type { TaskId } from '../core/task';
 import type { ModelConfig } from './model';
 
-export type ModelSize = 'small' | 'medium' | 'large';
-export const MODEL_SIZES: readonly ModelSize[] = ['small', 'medium', 'large'];
+export { MODEL_SIZES, type ModelSize };
 
 export const MODEL_CONFIGS: Readonly<Record<ModelSize, ModelConfig>> = {
   small: { d: 32, heads: 2, ff: 64, selfLayers: 1, hops: 2, pointer: true },
@@ -40,7 +40,7 @@ const BASE: TrainingDefaults = {
 };
 
 export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
-  // Chains of lookups: the relational variant (src/learn/relational.ts) follows a pointer from
+  // Chains of lookups: the relational variant (src/learn/models/relational.ts) follows a pointer from
   // the first step, and its fact layers compose lookups (σ, σ², σ⁴ …), where the attention
   // model sat on one long plateau per depth (see README, "Learning").
   // No depth curriculum: every depth from the first step (Amp(X)'s targets at a depth become

@@ -7,8 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../core/rng';
+import type { LearnedOverseerState } from '../core/run-format';
 import { dense, matmul } from './ops';
 import { agreementOn, OverseerRouter, type RouterOptions, type TranscriptStep } from '../core/transcript';
+import { decodeWeights, float32ToBase64 } from './weights-data';
+
+type VarName = 'emb' | 'w1' | 'b1' | 'w2' | 'b2';
+const VAR_NAMES: readonly VarName[] = ['emb', 'w1', 'b1', 'w2', 'b2'];
 
 export interface LearnedOverseerOptions extends RouterOptions {
   /** Input and output positions; longer steps are left to H. */
@@ -58,7 +63,7 @@ export class LearnedOverseer {
   private readonly names: string[] = ['<pad>', '<unk>'];
   /** Fixed at the first training, from the tokens H used by then (with room for more). */
   private vocab = 0;
-  private vars: Record<'emb' | 'w1' | 'b1' | 'w2' | 'b2', tf.Variable> | null = null;
+  private vars: Record<VarName, tf.Variable> | null = null;
   private optimizer: tf.Optimizer | null = null;
   private host: HostWeights | null = null;
   /** Per position, the token ids seen there in training: H' is asked only about familiar inputs. */
@@ -322,6 +327,75 @@ export class LearnedOverseer {
       if (this.names[best] === 'end') break;
     }
     return out;
+  }
+
+  /**
+   * What a saved run keeps of H' (null before it first trained): its weights, vocabulary and
+   * trust per depth. The steps of H it trained on and its optimiser's state are not kept: after
+   * a restore it answers as before and trains again on the steps H makes from then on.
+   */
+  async exportState(): Promise<LearnedOverseerState | null> {
+    if (!this.vars) return null;
+    const weights: LearnedOverseerState['weights'] = {};
+    for (const name of VAR_NAMES) {
+      const v = this.vars[name];
+      weights[name] = { shape: [...v.shape], data: float32ToBase64((await v.data()) as Float32Array) };
+    }
+    const depths = this.router.depths;
+    return {
+      tokens: [...this.names],
+      vocab: this.vocab,
+      seenIn: this.seenIn.map((s) => [...s]),
+      seenOut: this.seenOut.map((s) => [...s]),
+      agreement: this.agreement,
+      trustedDepths: this.router.step ? [...(depths === 'all' ? this.router.depthsSeen : depths)] : [],
+      depthsSeen: [...this.router.depthsSeen],
+      weights,
+    };
+  }
+
+  /**
+   * Takes back a state from exportState (only into a fresh H'). Throws, assigning nothing, when
+   * its weights do not fit this H''s shape.
+   */
+  async importState(state: LearnedOverseerState): Promise<void> {
+    if (this.vars) throw new Error("H' has trained already; a saved state goes only into a fresh one");
+    const { inputTokens: L, outputTokens: M, embed: E, hidden: Hd } = this.o;
+    const V = state.vocab;
+    const shapes: Record<VarName, number[]> = {
+      emb: [V, E],
+      w1: [L * E, Hd],
+      b1: [Hd],
+      w2: [Hd, M * V],
+      b2: [M * V],
+    };
+    const target = Object.fromEntries(
+      VAR_NAMES.map((n) => [n, { shape: shapes[n], size: shapes[n].reduce((a, b) => a * b, 1) }]),
+    );
+    const values = decodeWeights(target, state.weights, "H'");
+    if (state.seenIn.length !== L || state.seenOut.length !== M)
+      throw new Error("H''s saved positions do not fit its shape");
+    if (state.tokens.length > V || state.tokens[PAD] !== '<pad>' || state.tokens[UNK] !== '<unk>')
+      throw new Error("H''s saved vocabulary does not fit");
+    this.names.length = 0;
+    this.ids.clear();
+    state.tokens.forEach((t, i) => {
+      this.names.push(t);
+      this.ids.set(t, i);
+    });
+    this.vocab = V;
+    this.vars = Object.fromEntries(
+      VAR_NAMES.map((n) => [n, tf.tidy(() => tf.variable(tf.tensor(values.get(n)!, shapes[n])))]),
+    ) as Record<VarName, tf.Variable>;
+    this.optimizer = tf.train.adam(this.o.learningRate);
+    this.seenIn = state.seenIn.map((ids) => new Set(ids));
+    this.seenOut = state.seenOut.map((ids) => new Set(ids));
+    await this.copyWeights();
+    this.agreement = state.agreement;
+    for (const d of state.depthsSeen) this.router.depthsSeen.add(d);
+    const trusted = new Set(state.trustedDepths);
+    this.router.depths = trusted;
+    this.router.step = trusted.size > 0 ? (input) => this.predict(input) : null;
   }
 
   dispose(): void {

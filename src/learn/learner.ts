@@ -94,7 +94,10 @@ export class Learner {
             )
           : [flat];
       const out: Weights = {};
-      this.slots.forEach((s, i) => (out[s.name] = parts[i]!.reshape(s.shape)));
+      // A flat weight needs no reshape (one kernel fewer, and its gradient's, per step).
+      this.slots.forEach(
+        (s, i) => (out[s.name] = s.shape.length === 1 ? parts[i]! : parts[i]!.reshape(s.shape)),
+      );
       return out;
     });
   }

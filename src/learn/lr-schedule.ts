@@ -6,17 +6,10 @@
  * step do more early on without the noise that kept X from its last few percent (measured in
  * README, "Larger steps").
  */
+import type { LearningRateSchedule } from '../core/learning-rate-schedule';
 
-export interface LearningRateSchedule {
-  /** The peak rate, reached after the warm-up. */
-  peak: number;
-  /** Steps of linear warm-up from peak / warmupSteps. */
-  warmupSteps: number;
-  /** The rate decays as peak·sqrt(decaySteps / (decaySteps + step)). */
-  decaySteps: number;
-  /** The constant rate these steps had without a schedule (the supervised baseline keeps it). */
-  constantRate: number;
-}
+export type { LearningRateSchedule };
+export { learningRateScheduleProblem } from '../core/learning-rate-schedule';
 
 /**
  * Peak rate against the small steps' rate, per doubling of the step's questions: 3x at 4x the
@@ -53,14 +46,4 @@ export function largeStepSchedule(
 export function scheduleFactor(s: LearningRateSchedule, step: number): number {
   const k = Math.max(0, step);
   return Math.min(1, (k + 1) / s.warmupSteps) * Math.sqrt(s.decaySteps / (s.decaySteps + k));
-}
-
-/** What is wrong with a schedule from elsewhere (a kept session), or null when it is usable. */
-export function learningRateScheduleProblem(s: unknown): string | null {
-  if (s === null) return null;
-  const o = (typeof s === 'object' ? s : {}) as Record<string, unknown>;
-  for (const k of ['peak', 'warmupSteps', 'decaySteps', 'constantRate'])
-    if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && o[k] > 0))
-      return `learningRateSchedule.${k} must be a positive number, got ${String(o[k])}`;
-  return null;
 }

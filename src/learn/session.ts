@@ -1,16 +1,17 @@
 /**
  * The round loop the app's worker and the CLI drive: amplification, the supervised baseline
- * (inline, or in a thread of its own: see supervised.ts), evaluation.
+ * (inline, or in a thread of its own: see supervised.ts), evaluation. Its parts live beside it:
+ * the depth curriculum (curriculum.ts), when to evaluate (evaluation-policy.ts), the held-out
+ * evaluation (held-out-evaluation.ts) and how steps are grouped into chunks (chunking.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
 import type { SessionSnapshot as CoreSessionSnapshot, SnapshotWeights } from '../core/run-format';
-import type { WaveItem } from '../core/recursion';
 import { createRng, type Rng } from '../core/rng';
-import { resolveParams, type AnyTask, type Params, type PresetName, type TaskId } from '../core/task';
+import type { AnyTask } from '../core/task';
 import { getTask } from '../core/tasks';
-import { noisyOverseer, overseerNoiseProblem } from '../core/noisy-overseer';
+import { noisyOverseer } from '../core/noisy-overseer';
 import {
   amplificationTargets,
   amplifiedAnswers,
@@ -20,24 +21,16 @@ import {
 } from './amplify';
 import { describeDevice } from './device';
 import type { BackendName } from './backend';
-import {
-  GPU_BACKENDS,
-  MODEL_CONFIGS,
-  PAPER_BATCH_SIZE,
-  stepDefaults,
-  TASK_DEFAULTS,
-  type ModelSize,
-} from './defaults';
-import { combineByDepth, makeHeldOut, score, type HeldOutItem, type Score } from './evaluate';
+import { GPU_BACKENDS } from './defaults';
+import { contextsPerBatch, stepsPerChunk } from './chunking';
+import { Curriculum } from './curriculum';
+import { combineByDepth, makeHeldOut, type HeldOutItem } from './evaluate';
+import { EvaluationPolicy } from './evaluation-policy';
+import { evaluateHeldOut, type Evaluation } from './held-out-evaluation';
 import { LearnedOverseer } from './learned-overseer';
-import {
-  largeStepSchedule,
-  learningRateScheduleProblem,
-  scheduleFactor,
-  type LearningRateSchedule,
-} from './lr-schedule';
+import { scheduleFactor } from './lr-schedule';
 import { disposeWeights, Learner } from './learner';
-import { forwardFlops, type ModelConfig, type Weights } from './model';
+import { forwardFlops, type Weights } from './model';
 import {
   BaselineThreadError,
   LocalBaseline,
@@ -45,62 +38,10 @@ import {
   type BaselineChannel,
   type BaselineConfig,
 } from './supervised';
+import { resolveSessionConfig, type ResolvedConfig, type SessionConfig } from './session-config';
 import { base64ToFloat32, float32ToBase64 } from './weights-data';
 
-export interface SessionConfig {
-  task: TaskId;
-  preset: PresetName;
-  size?: number;
-  seed: number;
-  modelSize?: ModelSize;
-  stepsPerRound?: number;
-  batchSize?: number;
-  learningRate?: number;
-  /**
-   * Warm-up and decay of amplification's learning rate (learningRate is then its peak). Default:
-   * largeStepSchedule's for steps larger than the task's own when learningRate is left unset,
-   * else none (constant).
-   */
-  learningRateSchedule?: LearningRateSchedule | null;
-  /** Train the supervised baseline too (default true). */
-  supervised?: boolean;
-  /** Questions per context in a training batch (default per task). */
-  questionsPerContext?: number;
-  /** Skip `?` targets when training (default true). */
-  skipUnknown?: boolean;
-  /** Override the model's shape (advanced; modelSize picks one otherwise). */
-  model?: Partial<ModelConfig>;
-  /** Minimum held-out questions (default 500). */
-  heldOutQuestions?: number;
-  /**
-   * Ground-truth-free depth curriculum (default true): amplification trains on depths 1…D and
-   * admits D+1 once X agrees with Amp(X) on `admitAgreement` of fresh questions of every depth ≤ D.
-   */
-  curriculum?: boolean;
-  admitAgreement?: number;
-  /** Per context in an amplification batch: how many of H's subquestions to train on too (default per task). */
-  subquestionsPerContext?: number;
-  /** Share of each amplification batch drawn at the deepest admitted depth (the rest uniform below it). */
-  deepestShare?: number;
-  /**
-   * When to evaluate on the held-out set (default 'every-round'). 'auto': after the first round,
-   * then only once amplification has trained at least EVAL_RATIO times as long as the last
-   * evaluation took, so evaluation costs at most about 1/(1+EVAL_RATIO) of the thread's time
-   * when rounds are short. Rounds not evaluated give no metrics (their numbers are skipped).
-   */
-  evaluation?: 'every-round' | 'auto';
-  /**
-   * Chance (0 … 0.5, default 0) that H's combination step gives a wrong well-typed answer. Every
-   * use of H here is noisy (amplification's targets, the curriculum's check, Amp(X) at evaluation);
-   * the ground truth and HCH are not.
-   */
-  overseerNoise?: number;
-  /**
-   * Who decomposes inside Amp(X) (default 'hand'): H itself, or 'learned': H' trained on H's own
-   * steps, standing in for H once it agrees with H on held-out steps (learned-overseer.ts).
-   */
-  overseer?: 'hand' | 'learned';
-}
+export type { ResolvedConfig, SessionConfig };
 
 /** Options that are not part of the session's configuration (they do not go into snapshots). */
 export interface SessionOptions {
@@ -127,11 +68,7 @@ export async function withBaselineFallback<T>(
   }
 }
 
-/**
- * Questions whose Amp(teacher) targets are computed together (a chunk of steps): bounds the
- * memory of one chunk's waves while keeping read-backs to a few per chunk.
- */
-export const MAX_CHUNK_QUESTIONS = 8192;
+export { MAX_CHUNK_QUESTIONS } from './chunking';
 
 /** Whether tfjs runs on a GPU that is not a software one (checked once per backend). */
 const hardwareGpu = new Map<string, Promise<boolean>>();
@@ -150,16 +87,7 @@ function onHardwareGpu(): Promise<boolean> {
   return known;
 }
 
-/** With evaluation 'auto': amplification trains at least this many times as long as an evaluation takes. */
-export const EVAL_RATIO = 4;
-
-/**
- * Evaluation 'auto': is an evaluation due, `trainedSeconds` of amplification after the last one,
- * which took `lastEvalSeconds`?
- */
-export function evaluationDue(trainedSeconds: number, lastEvalSeconds: number): boolean {
-  return trainedSeconds >= EVAL_RATIO * lastEvalSeconds;
-}
+export { EVAL_RATIO, evaluationDue } from './evaluation-policy';
 
 /** RoundMetrics plus what this session knows about the round. */
 export interface SessionRoundMetrics extends RoundMetrics {
@@ -179,13 +107,6 @@ export interface SessionRoundMetrics extends RoundMetrics {
   skippedEvaluations: number;
 }
 
-export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model' | 'evaluation'>> & {
-  evaluation?: 'every-round' | 'auto';
-  size?: number;
-  params: Params;
-  model: ModelConfig;
-};
-
 export interface TrainProgress {
   stepInRound: number;
   stepsPerRound: number;
@@ -195,14 +116,7 @@ export interface TrainProgress {
   unevaluated?: boolean;
 }
 
-/** Answers of the three answerers on the held-out set at the last evaluation. */
-export interface Evaluation {
-  heldOut: readonly HeldOutItem[];
-  model: Answer[];
-  amplified: Answer[];
-  supervised: Answer[] | null;
-  scores: { model: Score; amplified: Score; supervised: Score | null };
-}
+export type { Evaluation } from './held-out-evaluation';
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -234,15 +148,8 @@ export class TrainingSession {
   readonly history: SessionRoundMetrics[] = [];
   /** Set to evaluate at the end of the current round whatever the evaluation policy says. */
   evaluateNextRound = false;
-  /** Rounds finished without evaluation since the last evaluated one. */
-  private skipped = 0;
-  /** Amplification's seconds at the last evaluation, and how long that evaluation took. */
-  private lastEvalAt = 0;
-  private lastEvalCost = 0;
-  /** The curriculum's frontier (maxDepth when the curriculum is off). */
-  admittedDepth: number;
-  agreement: Record<string, number> = {};
-  readonly maxDepth: number;
+  private readonly evaluationPolicy: EvaluationPolicy;
+  private readonly curriculum: Curriculum;
 
   private readonly view: OverseerView;
   /** H' and the view that routes H's calls through it (overseer 'learned'), else null. */
@@ -252,7 +159,6 @@ export class TrainingSession {
   private baseline: Baseline | null = null;
   private teacher: Weights;
   private readonly ampRng: Rng;
-  private readonly curriculumRng: Rng;
   readonly heldOut: HeldOutItem[];
   private disposed = false;
   private busy = false;
@@ -288,9 +194,16 @@ export class TrainingSession {
     );
     this.teacher = this.x.snapshot();
     this.ampRng = root.fork('amplification');
-    this.curriculumRng = root.fork('curriculum');
-    this.maxDepth = task.maxDepth(config.params);
-    this.admittedDepth = config.curriculum ? 1 : this.maxDepth;
+    this.curriculum = new Curriculum(
+      task.maxDepth(config.params),
+      {
+        enabled: config.curriculum,
+        admitAgreement: config.admitAgreement,
+        deepestShare: config.deepestShare,
+      },
+      root.fork('curriculum'),
+    );
+    this.evaluationPolicy = new EvaluationPolicy(config.evaluation);
     this.heldOut = makeHeldOut(task, config.params, config.seed, config.heldOutQuestions);
   }
 
@@ -310,55 +223,7 @@ export class TrainingSession {
     options: SessionOptions = {},
   ): Promise<TrainingSession> {
     await tf.ready();
-    const d = TASK_DEFAULTS[task.id] ?? TASK_DEFAULTS.permutation;
-    const modelSize = config.modelSize ?? d.modelSize;
-    const baseBatch = config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize;
-    const steps = stepDefaults(await onHardwareGpu(), { ...d, batchSize: baseBatch }, config);
-    const schedule =
-      config.learningRateSchedule !== undefined
-        ? config.learningRateSchedule
-        : config.learningRate === undefined
-          ? largeStepSchedule(d.learningRate, steps.batchSize, baseBatch, steps.learningRate)
-          : null;
-    const resolved: ResolvedConfig = {
-      task: config.task,
-      preset: config.preset,
-      size: config.size,
-      seed: config.seed,
-      modelSize,
-      ...steps,
-      learningRate: schedule ? schedule.peak : steps.learningRate,
-      learningRateSchedule: schedule,
-      supervised: config.supervised ?? true,
-      questionsPerContext: config.questionsPerContext ?? d.questionsPerContext,
-      skipUnknown: config.skipUnknown ?? true,
-      heldOutQuestions: config.heldOutQuestions ?? 500,
-      curriculum: config.curriculum ?? d.curriculum,
-      admitAgreement: config.admitAgreement ?? 0.85,
-      deepestShare: config.deepestShare ?? d.deepestShare,
-      subquestionsPerContext: config.subquestionsPerContext ?? d.subquestionsPerContext,
-      overseerNoise: config.overseerNoise ?? 0,
-      ...(config.evaluation ? { evaluation: config.evaluation } : {}),
-      overseer: config.overseer ?? 'hand',
-      params: resolveParams(task, config.preset, config.size),
-      model: { ...MODEL_CONFIGS[modelSize], ...d.model, ...config.model },
-    };
-    for (const [k, v] of [
-      ['stepsPerRound', resolved.stepsPerRound],
-      ['batchSize', resolved.batchSize],
-      ['questionsPerContext', resolved.questionsPerContext],
-    ] as const)
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
-    if (!(resolved.learningRate > 0))
-      throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
-    const scheduleProblem = learningRateScheduleProblem(resolved.learningRateSchedule);
-    if (scheduleProblem) throw new Error(scheduleProblem);
-    if (resolved.evaluation !== undefined && !['every-round', 'auto'].includes(resolved.evaluation))
-      throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
-    const noiseProblem = overseerNoiseProblem(resolved.overseerNoise);
-    if (noiseProblem) throw new Error(noiseProblem);
-    if (!['hand', 'learned'].includes(resolved.overseer))
-      throw new Error(`overseer must be 'hand' or 'learned', got ${String(resolved.overseer)}`);
+    const resolved = resolveSessionConfig(task, config, await onHardwareGpu());
     const s = new TrainingSession(task, resolved);
     if (resolved.supervised) {
       const bc: BaselineConfig = {
@@ -367,7 +232,7 @@ export class TrainingSession {
         seed: resolved.seed,
         model: resolved.model,
         // The baseline keeps a constant rate, as it had before large steps had a schedule.
-        learningRate: schedule ? schedule.constantRate : resolved.learningRate,
+        learningRate: resolved.learningRateSchedule?.constantRate ?? resolved.learningRate,
         perContext: resolved.questionsPerContext + resolved.subquestionsPerContext,
         heldOutQuestions: resolved.heldOutQuestions,
       };
@@ -381,6 +246,23 @@ export class TrainingSession {
       }
     }
     return s;
+  }
+
+  /** The curriculum's frontier: the deepest depth amplification trains on (maxDepth when it is off). */
+  get admittedDepth(): number {
+    return this.curriculum.admittedDepth;
+  }
+  set admittedDepth(depth: number) {
+    this.curriculum.admittedDepth = depth;
+  }
+
+  get maxDepth(): number {
+    return this.curriculum.maxDepth;
+  }
+
+  /** X's agreement with Amp(X) per admitted depth at the curriculum's last check. */
+  get agreement(): Record<string, number> {
+    return this.curriculum.agreement;
   }
 
   /** Where the supervised baseline trains: 'inline', 'thread', or null when it is off. */
@@ -421,23 +303,6 @@ export class TrainingSession {
     return 3 * f.forward + f.perContext / perCtx + queries * f.perQuestion;
   }
 
-  private batchContexts(): number {
-    return Math.max(
-      1,
-      Math.round(
-        this.config.batchSize / (this.config.questionsPerContext + this.config.subquestionsPerContext),
-      ),
-    );
-  }
-
-  /** A depth for amplification's next question: deepestShare at the frontier, the rest uniform below. */
-  private drawDepth(): number {
-    const top = this.admittedDepth;
-    if (top <= 1) return 1;
-    if (this.ampRng.next() < this.config.deepestShare) return top;
-    return 1 + this.ampRng.int(top - 1);
-  }
-
   /** The overseer amplification's training uses: H, or H' routed through (evaluation always uses H). */
   private amplificationView(): OverseerView {
     return this.learned?.view ?? this.view;
@@ -453,33 +318,6 @@ export class TrainingSession {
     return this.learned.h.router.takeRealCalls();
   }
 
-  /** The curriculum's check: X vs Amp(X) on fresh questions of each admitted depth (no ground truth). */
-  private async updateCurriculum(): Promise<void> {
-    const per = 64;
-    const items: WaveItem[] = [];
-    const depths: number[] = [];
-    for (let d = 1; d <= this.admittedDepth; d++) {
-      for (const it of sampleItems(this.view, this.curriculumRng, this.config.params, per / 4, 4, () => d)) {
-        items.push(it);
-        depths.push(d);
-      }
-    }
-    const own = await this.x.answer(items);
-    const amp = await this.x.withWeights(
-      async (w) => (await amplifiedAnswers(this.amplificationView(), this.x, w, items)).answers,
-    );
-    const agree = new Map<number, number>();
-    depths.forEach((d, i) => agree.set(d, (agree.get(d) ?? 0) + (own[i] === amp[i] ? 1 : 0)));
-    this.agreement = {};
-    let all = true;
-    for (let d = 1; d <= this.admittedDepth; d++) {
-      const a = (agree.get(d) ?? 0) / per;
-      this.agreement[String(d)] = a;
-      if (a < this.config.admitAgreement) all = false;
-    }
-    if (this.config.curriculum && all && this.admittedDepth < this.maxDepth) this.admittedDepth++;
-  }
-
   /**
    * Amplification's next `steps` steps: Amp(teacher) targets for all of them in the same waves,
    * then one student update per step (each followed by the baseline's step), and one read of
@@ -488,9 +326,10 @@ export class TrainingSession {
   private async ampChunk(steps: number): Promise<void> {
     const t0 = now();
     const perContext = this.config.questionsPerContext + this.config.subquestionsPerContext;
+    const contexts = contextsPerBatch(this.config.batchSize, perContext);
     const batches = Array.from({ length: steps }, () =>
-      sampleItems(this.view, this.ampRng, this.config.params, this.batchContexts(), perContext, () =>
-        this.drawDepth(),
+      sampleItems(this.view, this.ampRng, this.config.params, contexts, perContext, () =>
+        this.curriculum.drawDepth(this.ampRng),
       ),
     );
     const top = this.admittedDepth;
@@ -556,7 +395,7 @@ export class TrainingSession {
   private async trainSteps(maxSteps: number): Promise<TrainProgress> {
     const spr = this.config.stepsPerRound;
     let left = Math.min(maxSteps, spr - this.stepInRound);
-    const perChunk = Math.max(1, Math.floor(MAX_CHUNK_QUESTIONS / this.config.batchSize));
+    const perChunk = stepsPerChunk(this.config.batchSize);
     while (left > 0 && !this.disposed) {
       const n = Math.min(left, perChunk);
       await this.ampChunk(n);
@@ -586,12 +425,6 @@ export class TrainingSession {
     }
   }
 
-  /** The evaluation policy's answer for the round that just ended. */
-  private shouldEvaluate(): boolean {
-    if (this.evaluateNextRound || this.config.evaluation !== 'auto' || this.history.length === 0) return true;
-    return evaluationDue(this.seconds - this.lastEvalAt, this.lastEvalCost);
-  }
-
   /**
    * Ends the round: the student becomes the teacher, the curriculum moves, and (when the policy
    * says so) X, Amp(X) and the baseline are evaluated. Null when the round was not evaluated.
@@ -602,10 +435,12 @@ export class TrainingSession {
     this.round++;
     this.stepInRound = 0;
     const tc = now();
-    if (this.config.curriculum) await this.updateCurriculum();
+    if (this.config.curriculum)
+      await this.curriculum.check(this.x, this.view, this.amplificationView(), this.config.params);
     this.seconds += (now() - tc) / 1000;
-    if (!this.shouldEvaluate()) {
-      this.skipped++;
+    const first = this.history.length === 0;
+    if (!this.evaluationPolicy.due(this.seconds, { forced: this.evaluateNextRound, first })) {
+      this.evaluationPolicy.skip();
       return null;
     }
     this.evaluateNextRound = false;
@@ -615,11 +450,7 @@ export class TrainingSession {
     // The wait for the baseline's thread is counted apart (supervisedWaitSeconds).
     const cost = (now() - t0) / 1000 - (this.supervisedWaitSeconds - w0);
     this.evalSeconds += cost;
-    this.lastEvalAt = this.seconds;
-    this.lastEvalCost = cost;
-    const skipped = this.skipped;
-    this.skipped = 0;
-    return this.roundMetrics(ev, skipped);
+    return this.roundMetrics(ev, this.evaluationPolicy.evaluated(this.seconds, cost));
   }
 
   /**
@@ -637,10 +468,7 @@ export class TrainingSession {
       const w0 = this.supervisedWaitSeconds;
       const ev = await this.evaluate();
       this.evalSeconds += (now() - t0) / 1000 - (this.supervisedWaitSeconds - w0);
-      this.lastEvalAt = this.seconds;
-      const skipped = Math.max(0, this.skipped - 1);
-      this.skipped = 0;
-      return this.roundMetrics(ev, skipped);
+      return this.roundMetrics(ev, this.evaluationPolicy.evaluatedLate(this.seconds));
     } finally {
       this.busy = false;
       if (this.disposed) this.release();
@@ -682,36 +510,18 @@ export class TrainingSession {
    * baseline answers after every step sent so far (in its thread, while X and Amp(X) answer here).
    */
   async evaluate(): Promise<Evaluation> {
-    const report = this.baseline?.report(true);
-    // Keep a failed report from being an unhandled rejection while X is evaluated.
-    report?.catch(() => undefined);
-    const items: WaveItem[] = this.heldOut.map((h) => ({ ctx: h.ctx, question: h.question }));
-    const { model, amplified } = await this.x.withWeights(async (w) => {
-      const model = await this.x.answer(items, w);
-      const amplified: Answer[] = [];
-      const CHUNK = 512;
-      for (let i = 0; i < items.length; i += CHUNK)
-        amplified.push(...(await amplifiedAnswers(this.view, this.x, w, items.slice(i, i + CHUNK))).answers);
-      return { model, amplified };
-    });
-    const tw = now();
-    const sup = report ? await report : null;
-    if (this.baseline?.where === 'thread') this.supervisedWaitSeconds += (now() - tw) / 1000;
-    if (sup && this.baseline?.where === 'thread') this.supervisedSeconds = sup.seconds;
-    const supervised = sup?.evaluation?.answers ?? null;
-    const ev: Evaluation = {
-      heldOut: this.heldOut,
-      model,
-      amplified,
-      supervised,
-      scores: {
-        model: score(this.heldOut, model),
-        amplified: score(this.heldOut, amplified),
-        supervised: sup?.evaluation ? sup.evaluation.score : null,
-      },
-    };
-    this.lastEvaluation = ev;
-    return ev;
+    const { evaluation, baseline, waitedSeconds } = await evaluateHeldOut(
+      this.heldOut,
+      this.x,
+      this.view,
+      this.baseline,
+    );
+    if (this.baseline?.where === 'thread') {
+      this.supervisedWaitSeconds += waitedSeconds;
+      if (baseline) this.supervisedSeconds = baseline.seconds;
+    }
+    this.lastEvaluation = evaluation;
+    return evaluation;
   }
 
   /** X's current answers to (non-primitive) questions about one context. */
@@ -750,13 +560,15 @@ export class TrainingSession {
 
   /**
    * The session as plain data, taken at a round boundary (stepInRound 0): counters, history and
-   * the weights of X and of the supervised baseline (base64 float32 little-endian). The optimiser
+   * the weights of X and of the supervised baseline (base64 float32 little-endian), and H' (its
+   * weights and trust per depth) when the overseer is learned. The optimiser
    * state and the random streams are not kept; a restored session draws fresh questions.
    */
   async snapshot(): Promise<SessionSnapshot> {
     if (this.disposed) throw new Error('session disposed');
     const { params: _params, ...config } = this.config;
     void _params;
+    const learnedOverseer = await this.learned?.h.exportState();
     return {
       version: 1,
       config: { ...config, model: { ...config.model } },
@@ -771,6 +583,7 @@ export class TrainingSession {
         x: await this.x.exportWeights(),
         supervised: this.baseline ? await this.baseline.weights() : null,
       },
+      ...(learnedOverseer ? { learnedOverseer } : {}),
     };
   }
 
@@ -786,6 +599,10 @@ export class TrainingSession {
       const x = s.x.checkWeights(snapshot.weights.x, 'X');
       // The baseline checks its weights before assigning any; X's are assigned only after that.
       if (s.baseline) await s.baseline.setWeights(snapshot.weights.supervised);
+      if (snapshot.learnedOverseer) {
+        if (!s.learned) throw new Error("the snapshot keeps H' for a run whose overseer is H");
+        await s.learned.h.importState(snapshot.learnedOverseer);
+      }
       s.x.setWeights(x);
       disposeWeights(s.teacher);
       s.teacher = s.x.snapshot();

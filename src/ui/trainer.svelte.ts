@@ -1,6 +1,8 @@
 /**
  * The page's view of training: reactive state fed by the worker's events, and the actions the
- * controls call. Owns the TrainingClient; restarts the worker after a fatal error.
+ * controls call. Owns the TrainingClient; restarts the worker after a fatal error. Where the
+ * session is (starting, paused, training, restoring, failed) is one `status`, never flags set
+ * together.
  */
 import type { Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
@@ -26,6 +28,24 @@ export interface TrainerError {
   fatal: boolean;
 }
 
+/** Where the worker's session is: one state per phase. */
+export type TrainerStatus =
+  /** The session is being built (configure in flight, or a restart). */
+  | { phase: 'starting' }
+  | { phase: 'paused' }
+  | { phase: 'training'; mode: 'play' | 'step' }
+  /** A saved session replaces the current one. */
+  | { phase: 'restoring' }
+  /** The worker cannot go on (a crash, a lost backend, a session that could not be built). */
+  | { phase: 'failed'; error: string };
+
+export interface TrainerHooks {
+  /** Called when the session becomes ready to train (built, restarted or restored). */
+  onReady?: () => void;
+}
+
+const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 export class Trainer {
   backend: BackendName | undefined = $state();
   attempts: BackendAttempt[] = $state([]);
@@ -33,15 +53,21 @@ export class Trainer {
   backendReason: string | undefined = $state();
   /** Set when the asked-for backend could not be used (or a backend was lost). */
   fallbackNotice: string | undefined = $state();
-  ready = $state(false);
-  running = $state(false);
+  status: TrainerStatus = $state({ phase: 'starting' });
+  /**
+   * Built and not failed: training, sampling and snapshots may be asked for. Derived, so that what
+   * reads it (the tree's answers) reruns only when readiness changes, not at every step start.
+   */
+  readonly ready: boolean = $derived(this.status.phase === 'paused' || this.status.phase === 'training');
+  readonly running: boolean = $derived(this.status.phase === 'training');
   round = $state(0);
   stepInRound = $state(0);
   stepsPerRound = $state(0);
   tensors: number | undefined = $state();
   history: RoundMetrics[] = $state.raw([]);
   sentence: string | undefined = $state();
-  error: TrainerError | undefined = $state();
+  /** A request that failed while the worker is fine (shown, dismissable). */
+  notice: string | undefined = $state();
   /** Bumped when X changes (a round finished, a reset): the page asks for fresh answers. */
   modelVersion = $state(0);
 
@@ -52,8 +78,23 @@ export class Trainer {
   private configuring: Promise<void> | undefined;
   private pauseMs = 400;
 
-  constructor(createWorker: () => WorkerLike) {
+  constructor(
+    createWorker: () => WorkerLike,
+    private readonly hooks: TrainerHooks = {},
+  ) {
     this.client = new TrainingClient(createWorker, (e) => this.onEvent(e));
+  }
+
+  /** The failure, or the last failed request, for the page's alert. */
+  get error(): TrainerError | undefined {
+    if (this.status.phase === 'failed') return { message: this.status.error, fatal: true };
+    return this.notice === undefined ? undefined : { message: this.notice, fatal: false };
+  }
+
+  private setStatus(next: TrainerStatus): void {
+    const was = this.status.phase;
+    this.status = next;
+    if (next.phase === 'paused' && (was === 'starting' || was === 'restoring')) this.hooks.onReady?.();
   }
 
   private onEvent(e: WorkerEvent): void {
@@ -78,11 +119,9 @@ export class Trainer {
       case 'error':
         if (e.fatal) {
           if (e.lostBackend && !this.lost.includes(e.lostBackend)) this.lost.push(e.lostBackend);
-          this.running = false;
-          this.ready = false;
+          this.status = { phase: 'failed', error: e.message };
           this.client.stop();
-        }
-        this.error = { message: e.message, fatal: e.fatal };
+        } else this.notice = e.message;
         break;
     }
   }
@@ -99,13 +138,15 @@ export class Trainer {
     this.round = s.round;
     this.stepInRound = s.stepInRound;
     this.stepsPerRound = s.stepsPerRound;
-    this.running = s.running;
     this.tensors = s.tensors;
+    // The worker says whether it trains; only a built session follows it.
+    if (this.status.phase === 'training' && !s.running) this.setStatus({ phase: 'paused' });
+    else if (this.status.phase === 'paused' && s.running) this.setStatus({ phase: 'training', mode: 'play' });
   }
 
   private fail(err: unknown): void {
     if (err instanceof WorkerStoppedError) return;
-    this.error = { message: err instanceof Error ? err.message : String(err), fatal: false };
+    this.notice = errText(err);
   }
 
   /** (Re)builds the session: a new task, size, seed, model… starts training from round 0. */
@@ -116,7 +157,7 @@ export class Trainer {
       !backendChanged &&
       this.config &&
       configKeyOf(config) === configKeyOf(this.config) &&
-      !this.error?.fatal
+      this.status.phase !== 'failed'
     )
       return this.configuring ?? Promise.resolve();
     this.asked = backend;
@@ -132,8 +173,7 @@ export class Trainer {
   private doConfigure(): Promise<void> {
     const config = this.config;
     if (!config) return Promise.resolve();
-    this.ready = false;
-    this.running = false;
+    this.status = { phase: 'starting' };
     this.history = [];
     this.sentence = undefined;
     this.round = 0;
@@ -161,17 +201,21 @@ export class Trainer {
             (this.lost.includes(wanted) ? 'it was lost' : 'unavailable');
           this.fallbackNotice = `Asked for ${wanted}, which could not be used (${why}); using ${r.backend} instead.`;
         } else this.fallbackNotice = undefined;
-        this.ready = true;
         this.modelVersion++;
+        this.setStatus({ phase: 'paused' });
       })
-      .catch((err: unknown) => this.fail(err));
+      .catch((err: unknown) => {
+        // No session could be built: nothing to train until a restart.
+        if (this.config !== config || err instanceof WorkerStoppedError) return;
+        this.status = { phase: 'failed', error: errText(err) };
+      });
     this.configuring = p;
     return p;
   }
 
   /** After a fatal error: a fresh worker, skipping any backend that was lost. */
   restart(): Promise<void> {
-    this.error = undefined;
+    this.notice = undefined;
     this.client.restart();
     return this.doConfigure();
   }
@@ -183,15 +227,7 @@ export class Trainer {
   }
 
   async play(): Promise<void> {
-    if (!this.ready || this.running) return;
-    this.running = true;
-    try {
-      const r = await this.client.request<'play'>({ type: 'play', pauseMs: this.pauseMs });
-      this.apply(r);
-    } catch (err) {
-      this.running = false;
-      this.fail(err);
-    }
+    return this.train('play');
   }
 
   async pause(): Promise<void> {
@@ -209,13 +245,21 @@ export class Trainer {
   }
 
   async step(): Promise<void> {
-    if (!this.ready || this.running) return;
-    this.running = true;
+    return this.train('step');
+  }
+
+  /** Play (until paused) or one round; the reply comes when training stops. */
+  private async train(mode: 'play' | 'step'): Promise<void> {
+    if (this.status.phase !== 'paused') return;
+    this.setStatus({ phase: 'training', mode });
     try {
-      const r = await this.client.request<'step'>({ type: 'step', rounds: 1 });
+      const r = await (mode === 'play'
+        ? this.client.request<'play'>({ type: 'play', pauseMs: this.pauseMs })
+        : this.client.request<'step'>({ type: 'step', rounds: 1 }));
       this.apply(r);
     } catch (err) {
-      this.running = false;
+      // The status may have moved on while the request was out (a failure, a restore).
+      if ((this.status as TrainerStatus).phase === 'training') this.setStatus({ phase: 'paused' });
       this.fail(err);
     }
   }
@@ -273,7 +317,8 @@ export class Trainer {
   async restore(snapshot: SessionSnapshot, config: TrainConfig): Promise<void> {
     await this.configuring;
     if (!this.ready) throw new Error('the model is not ready yet; try again in a moment');
-    this.ready = false;
+    // The worker stops any training first, whether or not it takes the snapshot.
+    this.status = { phase: 'restoring' };
     try {
       const r = await this.client.request<'restore'>({ type: 'restore', snapshot, config });
       this.config = config;
@@ -281,12 +326,12 @@ export class Trainer {
       this.apply(r);
       this.modelVersion++;
     } finally {
-      this.ready = true;
+      if (this.status.phase === 'restoring') this.setStatus({ phase: 'paused' });
     }
   }
 
   dismissError(): void {
-    if (this.error && !this.error.fatal) this.error = undefined;
+    this.notice = undefined;
   }
 
   dispose(): void {

@@ -5,20 +5,33 @@
  * default and yields a notice naming the parameter. Values are only ever used as data
  * (text, numbers, enum members); nothing from a URL is inserted as HTML.
  */
-import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../core/task';
+import {
+  absentValue,
+  BACKEND_NAMES,
+  MODEL_SIZES,
+  OVERSEER_KINDS,
+  SEED_MAX,
+  SETTING_KEYS,
+  SETTINGS,
+  type BackendName,
+  type Setting,
+  type SettingKey,
+  type SettingValue,
+} from '../core/settings';
+import type { TaskId } from '../core/task';
 
-export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+export type BackendChoice = 'auto' | BackendName;
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
 export type Speed = 'slow' | 'normal' | 'fast' | 'max';
 export const SPEEDS: readonly Speed[] = ['slow', 'normal', 'fast', 'max'];
 /** Pause between rounds while playing, per speed. */
 export const SPEED_PAUSE_MS: Readonly<Record<Speed, number>> = { slow: 1500, normal: 400, fast: 50, max: 0 };
 /** 'auto': the learner's default for the task. */
-export type ModelChoice = 'auto' | 'small' | 'medium' | 'large';
-export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', 'small', 'medium', 'large'];
+export type ModelChoice = 'auto' | (typeof MODEL_SIZES)[number];
+export const MODEL_CHOICES: readonly ModelChoice[] = ['auto', ...MODEL_SIZES];
 /** Who decomposes in Amp(X): H, or H' learned from H's steps. */
-export type OverseerChoice = 'hand' | 'learned';
-export const OVERSEER_CHOICES: readonly OverseerChoice[] = ['hand', 'learned'];
+export type OverseerChoice = (typeof OVERSEER_KINDS)[number];
+export const OVERSEER_CHOICES: readonly OverseerChoice[] = OVERSEER_KINDS;
 /** Parts of the page a workshop link can hide. */
 export type HideFlag = 'controls' | 'explain' | 'stats' | 'facts' | 'chart' | 'tree' | 'timeline' | 'tools';
 export const HIDE_FLAGS: readonly HideFlag[] = [
@@ -32,37 +45,43 @@ export const HIDE_FLAGS: readonly HideFlag[] = [
   'tools',
 ];
 export const ROUND_MAX = 10_000;
+/** Steps the guided lesson may have (its real count clamps `lesson=K`). */
+export const LESSON_MAX = 20;
 
-/** Size ranges per task (the task registry may not be loaded everywhere; these mirror it). */
-export const SIZE_LIMITS = { min: 2, max: 64 } as const;
-export const STEPS_LIMITS = { min: 1, max: 10_000 } as const;
-export const BATCH_LIMITS = { min: 1, max: 4096 } as const;
-export const SEED_MAX = 2 ** 32 - 1;
-/** Mirrors src/core/noisy-overseer's MAX_OVERSEER_NOISE. */
-export const NOISE_MAX = 0.5;
+const limits = (s: { min: number; max: number }) => ({ min: s.min, max: s.max }) as const;
+/** Ranges from the settings' declaration (src/core/settings.ts); a task may narrow size. */
+export const SIZE_LIMITS = limits(SETTINGS.size);
+export const STEPS_LIMITS = limits(SETTINGS.stepsPerRound);
+export const BATCH_LIMITS = limits(SETTINGS.batchSize);
+export const NOISE_MAX = SETTINGS.overseerNoise.max;
+export { SEED_MAX };
 
-export interface UrlState {
-  task: TaskId;
-  preset: PresetName;
-  /** undefined: the preset's own size. */
-  size: number | undefined;
-  seed: number;
+type Defs = typeof SETTINGS;
+/** The settings a link can set. */
+export type UrlSettingKey = { [K in SettingKey]: Defs[K]['url'] extends string ? K : never }[SettingKey];
+/**
+ * A setting's value on the page: always one where leaving it out means a fixed value; else its
+ * word for "left out" (model 'auto'), or undefined.
+ */
+type PageValue<S> = S extends { absent: { required: unknown } | { default: unknown } }
+  ? SettingValue<S>
+  : S extends { auto: infer A }
+    ? SettingValue<S> | A
+    : SettingValue<S> | undefined;
+/** The run's settings as the page keeps them, by URL parameter (task, size, model, steps…). */
+export type RunUrlState = { [K in UrlSettingKey as Defs[K]['url'] & string]: PageValue<Defs[K]> };
+
+export type UrlState = RunUrlState & {
   backend: BackendChoice;
-  /** Training steps per round; undefined: the learner's default. */
-  steps: number | undefined;
-  /** Questions per training step; undefined: the learner's default. */
-  batch: number | undefined;
   speed: Speed;
-  model: ModelChoice;
-  overseer: OverseerChoice;
   hide: HideFlag[];
   /** The round the timeline shows; undefined: the latest. */
   round: number | undefined;
   /** Presenter mode: large type, high contrast, keyboard-driven. */
   presenter: boolean;
-  /** Chance (0 … NOISE_MAX) that H's combination gives a wrong answer; 0: a clean overseer. */
-  noise: number;
-}
+  /** The guided lesson's open step (1-based); undefined: closed. */
+  lesson: number | undefined;
+};
 
 export interface Notice {
   param: keyof UrlState;
@@ -103,7 +122,15 @@ function parseInteger(raw: string, min: number, max: number): Parsed<number> {
   return n >= min && n <= max ? { ok: true, value: n } : { ok: false, allowed };
 }
 
-function optionalIntParam<K extends 'size' | 'steps' | 'batch' | 'round'>(
+/** Plain decimals only (no exponents, hex, NaN or Infinity). */
+function parseDecimal(raw: string, min: number, max: number): Parsed<number> {
+  const n = /^\s*(\d{1,6}|\d{0,6}\.\d{1,6})\s*$/.test(raw) ? Number(raw) : NaN;
+  return n >= min && n <= max
+    ? { ok: true, value: n }
+    : { ok: false, allowed: `a number from ${min} to ${max}` };
+}
+
+function optionalIntParam<K extends keyof UrlState>(
   name: K,
   min: number,
   max: number,
@@ -121,24 +148,33 @@ function optionalIntParam<K extends 'size' | 'steps' | 'batch' | 'round'>(
   };
 }
 
-/** The parameters, in URL order. */
-export const PARAMS = [
-  // Wildcard search opens the page: its recorded run climbs to 96%, the clearest first picture of the loop.
-  enumParam('task', TASK_IDS, 'wildcard'),
-  enumParam('preset', PRESET_NAMES, 'workshop'),
-  optionalIntParam('size', SIZE_LIMITS.min, SIZE_LIMITS.max, "the preset's size"),
-  {
-    name: 'seed',
-    default: 1,
-    parse: (raw) => parseInteger(raw, 0, SEED_MAX),
+/** A setting's URL parameter, from its declaration. */
+function settingParam(key: SettingKey): ParamSpec<keyof UrlState> {
+  const s: Setting = SETTINGS[key];
+  const name = s.url as keyof UrlState;
+  const fixed = absentValue(s);
+  const text = s.absentText ? { defaultText: s.absentText } : {};
+  if (s.type === 'enum')
+    return enumParam(name, s.auto ? [s.auto, ...s.values] : s.values, (fixed ?? s.auto) as never);
+  if (fixed === undefined) {
+    if (s.type !== 'int') throw new Error(`${key}: a number left to the learner has no URL form yet`);
+    return optionalIntParam(name, s.min, s.max, s.absentText ?? 'the default');
+  }
+  const parse = s.type === 'int' ? parseInteger : parseDecimal;
+  return {
+    name,
+    default: fixed as never,
+    ...text,
+    parse: (raw) => parse(raw, s.min, s.max) as Parsed<never>,
     format: (v) => String(v),
-  } satisfies ParamSpec<'seed'>,
+  };
+}
+
+/** The parameters, in URL order: the run's settings as declared, then the view's. */
+export const PARAMS: readonly ParamSpec<keyof UrlState>[] = [
+  ...SETTING_KEYS.filter((k) => SETTINGS[k].url !== null).map(settingParam),
   enumParam('backend', BACKEND_CHOICES, 'auto'),
-  optionalIntParam('steps', STEPS_LIMITS.min, STEPS_LIMITS.max, "the learner's default"),
-  optionalIntParam('batch', BATCH_LIMITS.min, BATCH_LIMITS.max, "the learner's default"),
   enumParam('speed', SPEEDS, 'normal'),
-  enumParam('model', MODEL_CHOICES, 'auto'),
-  enumParam('overseer', OVERSEER_CHOICES, 'hand'),
   {
     name: 'hide',
     default: [],
@@ -166,19 +202,8 @@ export const PARAMS = [
           : { ok: false, allowed: '1 or 0' },
     format: (v) => (v ? '1' : '0'),
   } satisfies ParamSpec<'presenter'>,
-  {
-    name: 'noise',
-    default: 0,
-    defaultText: '0, a clean overseer',
-    parse: (raw) => {
-      const n = /^\s*(0|0?\.\d{1,6})\s*$/.test(raw) ? Number(raw) : NaN;
-      return n >= 0 && n <= NOISE_MAX
-        ? { ok: true, value: n }
-        : { ok: false, allowed: `a number from 0 to ${NOISE_MAX}` };
-    },
-    format: (v) => String(v),
-  } satisfies ParamSpec<'noise'>,
-] as const;
+  optionalIntParam('lesson', 1, LESSON_MAX, 'no lesson'),
+] as ParamSpec<keyof UrlState>[];
 
 export function defaultState(): UrlState {
   const out = {} as Record<string, unknown>;

@@ -9,13 +9,11 @@
 import type { Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
 import type { TraceNode } from '../core/recursion';
-import type { PresetName, TaskId } from '../core/task';
-import type { SessionSnapshot } from '../learn/session';
+import type { SessionSnapshot } from '../core/run-format';
+import { BACKEND_NAMES, type BackendName, type RunSettings } from '../core/settings';
 
-export type { SessionSnapshot };
-
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export type { BackendName, SessionSnapshot };
+export const BACKEND_ORDER: readonly BackendName[] = BACKEND_NAMES;
 
 export interface BackendAttempt {
   backend: BackendName;
@@ -42,21 +40,8 @@ export interface BackendReport {
   probe?: BackendProbe;
 }
 
-/** What a training session is built from (mirrors src/learn's SessionConfig). */
-export interface TrainConfig {
-  task: TaskId;
-  preset: PresetName;
-  size?: number;
-  seed: number;
-  modelSize?: 'small' | 'medium' | 'large';
-  stepsPerRound?: number;
-  batchSize?: number;
-  learningRate?: number;
-  supervised?: boolean;
-  /** Chance that H's combination gives a wrong well-typed answer (0 … 0.5; absent: 0). */
-  overseerNoise?: number;
-  overseer?: 'hand' | 'learned';
-}
+/** What a training session is built from: a run's settings (src/core/settings.ts). */
+export type TrainConfig = RunSettings;
 
 /** Page → worker. */
 export type Request =

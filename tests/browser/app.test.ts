@@ -149,24 +149,8 @@ describe('the app', () => {
     await close();
   });
 
-  test('a 390 px phone has no horizontal overflow', async () => {
-    const { page, errors, close } = await app.open('?backend=wasm', { width: 390, height: 844 });
-    await waitReady(page, 'wasm');
-    for (const label of ['Permutation powering', 'Union find']) {
-      await page.getByLabel('Task', { exact: true }).selectOption({ label });
-      await page.getByRole('tree', { name: 'Decomposition tree' }).getByRole('treeitem').first().waitFor();
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
-      expect(overflow).toBeLessThanOrEqual(0);
-    }
-    await screenshot(page, 'phone-390');
-    expect(errors).toEqual([]);
-    await close();
-  });
-
   test('a 1920×1080 projector view', async () => {
-    const { page, errors, close } = await app.open('?backend=wasm&steps=5&hide=explain', {
+    const { page, errors, close } = await app.open('?backend=wasm&steps=5&model=small&hide=explain', {
       width: 1920,
       height: 1080,
     });

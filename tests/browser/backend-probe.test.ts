@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, DIST, ensureDist } from './chromium';
-import { serveStatic, type StaticServer } from './static-server';
+import { serveStatic, type StaticServer } from '../../src/harness/static-server';
 
 let browser: Browser;
 let server: StaticServer;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { backendStatus, launchChromium, DIST, ensureDist } from './chromium';
-import { serveStatic, type StaticServer } from './static-server';
+import { serveStatic, type StaticServer } from '../../src/harness/static-server';
 
 // No backend= : "auto", the default.
 const QUERY = '?task=union-find&steps=2&model=small';

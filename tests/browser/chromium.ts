@@ -1,54 +1,18 @@
 /**
  * Shared set-up for browser tests: serves the BUILT app (dist/) with Vite's preview server on a
- * free localhost port and launches headless Chromium through playwright-core.
- * Chromium comes from CHROME_PATH, else /usr/bin/chromium; if it is missing the tests FAIL
- * (never skip) with a message saying how to install it.
+ * free localhost port, opens pages in headless Chromium (src/harness) and drives the app.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { expect } from 'vitest';
+import { ROOT, chromePath, launchChromium } from '../../src/harness/chromium';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// The launcher lives in src/harness (bench:browser uses it too); tests import it from here.
+export { DIST, ensureDist, launchChromium } from '../../src/harness/chromium';
+
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-webgpu-adapter=swiftshader',
-  '--use-vulkan=swiftshader',
-  '--use-angle=swiftshader',
-];
-
-export function chromePath(): string {
-  const p = process.env.CHROME_PATH || '/usr/bin/chromium';
-  if (!existsSync(p))
-    throw new Error(
-      `Chromium not found at ${p}. Browser tests need a real Chromium: install it with ` +
-        '`sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROME_PATH to a Chrome/Chromium binary.',
-    );
-  return p;
-}
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromePath(), headless: true, args: CHROMIUM_ARGS });
-}
-
-/** The build under test: AMPLAB_DIST (another build folder), else dist/. */
-export const DIST = process.env.AMPLAB_DIST ? path.resolve(process.env.AMPLAB_DIST) : path.join(ROOT, 'dist');
-
-/** Builds dist/ when the build under test is missing. */
-export async function ensureDist(): Promise<void> {
-  if (!existsSync(path.join(DIST, 'index.html'))) await build({ root: ROOT, logLevel: 'warn' });
-}
 
 /** Starts `vite preview` on dist/ (building first only if dist/ is missing). */
 export async function serveDist(): Promise<{ url: string; server: PreviewServer }> {

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { INIT_SCRIPT, accuracyRows, launchChromium, screenshot, DIST, ensureDist } from './chromium';
-import { serveStatic } from './static-server';
+import { serveStatic } from '../../src/harness/static-server';
 
 const PREFIX = '/some/where/';
 const QUERY = '?backend=wasm&steps=2&model=small';

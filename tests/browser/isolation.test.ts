@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot, DIST, ensureDist } from './chromium';
-import { ISOLATION_HEADERS, serveStatic, type StaticServer } from './static-server';
+import { ISOLATION_HEADERS, serveStatic, type StaticServer } from '../../src/harness/static-server';
 
 const QUERY = '?task=permutation&backend=wasm&steps=2&model=small';
 

@@ -35,6 +35,15 @@ describe("the learned overseer H'", () => {
     expect(await panel.locator('[data-stat="learned-agreement"]').textContent()).toMatch(/^\d+(\.\d)?%$/);
     expect(await panel.getByRole('img', { name: 'Per round: examples and calls to H' }).count()).toBe(1);
     await screenshot(page, 'learned-overseer-panel');
+    // H' is part of the run: after a reload the kept run brings back the panel, its counts and H''s
+    // agreement (issue 16: the round's learnedOverseerAgreement was dropped on the way).
+    const agreement = await panel.locator('[data-stat="learned-agreement"]').textContent();
+    const callsText = await panel.locator('[data-stat="calls-to-h"]').textContent();
+    await page.reload();
+    await expect
+      .poll(() => panel.locator('[data-stat="calls-to-h"]').textContent(), { timeout: 20_000 })
+      .toBe(callsText);
+    expect(await panel.locator('[data-stat="learned-agreement"]').textContent()).toBe(agreement);
     expect(errors).toEqual([]);
     await close();
   });

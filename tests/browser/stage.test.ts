@@ -103,6 +103,16 @@ describe('the stage: the loop at a glance', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'stage-phone-390');
+    // With the worker ready (its status line shown) and on another task, still no overflow.
+    await expect
+      .poll(async () => (await backendStatus(page).textContent())?.trim(), { timeout: 60_000 })
+      .toBe('Backend: wasm');
+    await page.getByLabel('Task', { exact: true }).selectOption({ label: 'Permutation powering' });
+    await page.getByRole('tree', { name: 'Decomposition tree' }).getByRole('treeitem').first().waitFor();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBeLessThanOrEqual(0);
+    await screenshot(page, 'phone-390');
     expect(errors).toEqual([]);
     await close();
   });

@@ -130,6 +130,20 @@ describe('run file validation', () => {
     expect(mutate((r) => (r.exportedAt = 'a\u0007b'))).toMatch(/control characters/);
   });
 
+  test('a large-step learning-rate schedule is kept (else a restored run trains at its peak) and checked', () => {
+    const schedule = { peak: 6e-3, warmupSteps: 32, decaySteps: 200, constantRate: 4e-3 };
+    const r = validRun();
+    (r.snapshot.config as unknown as Record<string, unknown>).learningRateSchedule = { ...schedule, junk: 1 };
+    expect(validateRunFile(text(r)).snapshot.config.learningRateSchedule).toEqual(schedule);
+    (r.snapshot.config as unknown as Record<string, unknown>).learningRateSchedule = null;
+    expect(validateRunFile(text(r)).snapshot.config.learningRateSchedule).toBeNull();
+    (r.snapshot.config as unknown as Record<string, unknown>).learningRateSchedule = {
+      ...schedule,
+      peak: -1,
+    };
+    expect(() => validateRunFile(text(r))).toThrow(/learningRateSchedule.peak must be a positive number/);
+  });
+
   test('only known fields are kept', () => {
     const r = structuredClone(validRun()) as unknown as Record<string, unknown>;
     r.extra = '<img>';
@@ -177,6 +191,29 @@ describe('run file validation', () => {
     expect(snapshotFits(base, { ...base, batchSize: 512 })).toBe(true);
     expect(snapshotFits({ ...base, batchSize: 256 }, { ...base, batchSize: 512 })).toBe(false);
     expect(snapshotFits({ ...base, batchSize: 512 }, { ...base, batchSize: 512 })).toBe(true);
+  });
+
+  test("every round's extras travel as plain data (H''s agreement, a NaN loss as null); the batch too", () => {
+    const r = structuredClone(validRun());
+    r.settings.batchSize = 64;
+    const extras = {
+      learnedOverseerAgreement: 0.97,
+      admittedDepth: 2,
+      loss: null,
+      agreement: { '1': 0.9, '2': 0.5 },
+      skippedEvaluations: 0,
+    };
+    Object.assign(r.snapshot.history[1]!, extras, { onerror: 'alert(1)', evil: { x: '<b>' } });
+    Object.assign(r.snapshot.history[0]!, { learnedOverseerAgreement: null, constructor: 1 });
+    const back = validateRunFile(text(r));
+    expect(back.settings.batchSize).toBe(64);
+    expect(back.snapshot.history[1]).toMatchObject(extras);
+    expect(back.snapshot.history[0]!.learnedOverseerAgreement).toBeNull();
+    // Text and tables of anything but numbers are dropped, not kept as they came.
+    const kept = back.snapshot.history[1] as unknown as Record<string, unknown>;
+    expect(kept.onerror).toBeUndefined();
+    expect(kept.evil).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(back.snapshot.history[0], 'constructor')).toBe(false);
   });
 
   test('configKeyOf ignores field order and undefined', () => {

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { BackendName } from '../../src/learn/backend';
-import { nextChunkSteps } from '../../src/learn/chunk-steps';
+import { nextChunkSteps } from '../../src/learn/chunking';
 import {
   chooseBackendByProbe,
   isSoftwareGpu,

@@ -39,7 +39,8 @@ async function depthOneAfter(cfg: ModelConfig, steps: number, seed: number): Pro
 describe('relational model X', () => {
   it('learns σ² and σ³ in a budget where the attention model is still on its plateau', async () => {
     await useWasm();
-    const steps = 250;
+    // 100 steps of 128 questions (it was 250): the relational model clears the same margins.
+    const steps = 100;
     const relational = await depthOneAfter(
       { ...MODEL_CONFIGS.medium, relational: true, selfLayers: 3, hops: 4, heads: 2 },
       steps,
@@ -65,8 +66,8 @@ describe('relational model X', () => {
     const before = tf.memory().numTensors;
     const rng = createRng(2);
     const learner = new Learner(asg.encoding(p), cfg, () => rng.next(), 2e-3);
-    // Two weight sets for four fact layers: the step is shared.
-    expect(Object.keys(learner.weightShapes).filter((k) => /^r\d+_aq$/.test(k))).toEqual(['r0_aq', 'r1_aq']);
+    // Two weight sets for four fact layers (stacked over the heads): the step is shared.
+    expect(learner.weightShapes.r_aq!.shape[0]).toBe(2 * cfg.heads);
     const items = sampleItems(asg, rng, p, 4, 3);
     const afterInit = tf.memory().numTensors;
     learner.trainStep(

@@ -20,11 +20,13 @@ describe('TrainingSession', () => {
     const before = tf.memory().numTensors;
     const s = await TrainingSession.create({ task: 'permutation', ...tiny });
     const counts: number[] = [];
-    for (let r = 0; r < 50; r++) counts.push((await s.trainRound()).tensors);
-    expect(new Set(counts.slice(0)).size).toBe(1);
-    expect(s.round).toBe(50);
+    // A leak of one tensor a round shows within a dozen rounds (round 1 may allocate for good).
+    for (let r = 0; r < 12; r++) counts.push((await s.trainRound()).tensors);
+    const [, ...later] = counts;
+    expect(new Set(later).size).toBe(1);
+    expect(s.round).toBe(12);
     await s.answer(s.heldOut[0]!.ctx, [s.heldOut[0]!.question]);
-    expect(tf.memory().numTensors).toBe(counts[0]);
+    expect(tf.memory().numTensors).toBe(later[0]);
     s.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);

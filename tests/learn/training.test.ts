@@ -43,13 +43,15 @@ for (const base of Object.values(TASKS)) {
       const guess = chance(depth1.map((h) => h.truth));
       const target = Math.min(0.95, guess + Math.max(0.15, (1 - guess) * 0.3));
       let best = 0;
+      let last = 0;
       for (let r = 0; r < MAX_ROUNDS && best < target; r++) {
-        const m = await s.trainRound();
-        best = Math.max(best, m.byDepth['1']!.model);
+        last = (await s.trainRound()).byDepth['1']!.model;
+        best = Math.max(best, last);
       }
-      const answers = await Promise.all(depth1.slice(0, 5).map((h) => s.answer(h.ctx, [h.question])));
-      expect(answers.flat().every((a) => typeof a !== 'undefined')).toBe(true);
-      expect(sameAnswer(1, 1)).toBe(true);
+      // X asked one question at a time agrees with the evaluation that scored it (batched).
+      const answers = (await Promise.all(depth1.map((h) => s.answer(h.ctx, [h.question])))).flat();
+      const right = answers.filter((a, i) => sameAnswer(a, depth1[i]!.truth)).length;
+      expect(Math.abs(right - last * depth1.length)).toBeLessThanOrEqual(1);
       s.dispose();
       expect(
         best,

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   });
   const tensors: number[] = [];
   const chunks: { steps: number; readbacks: number; waves: number }[] = [];
-  for (let r = 0; r < 8; r++) {
+  // Five rounds: the three with chunks (1–3), one before them and one after.
+  for (let r = 0; r < 5; r++) {
     if (r >= 1 && r <= 3) {
       // Within a round (its end evaluates): a chunk of 1, 3 or 7 steps, then the rest.
       const steps = [1, 3, 7][r - 1]!;

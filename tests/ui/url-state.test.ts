@@ -5,21 +5,23 @@ describe('URL state', () => {
   test('declares each parameter once', () => {
     const names = PARAMS.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
+    // The run's settings (src/core/settings.ts, in their declared order), then the view's.
     expect(names).toEqual([
       'task',
       'preset',
       'size',
       'seed',
-      'backend',
+      'model',
       'steps',
       'batch',
-      'speed',
-      'model',
+      'noise',
       'overseer',
+      'backend',
+      'speed',
       'hide',
       'round',
       'presenter',
-      'noise',
+      'lesson',
     ]);
   });
 
@@ -33,6 +35,18 @@ describe('URL state', () => {
       expect(notices[0]!.message).toContain("the learner's default");
     }
     expect(formatUrlState({ ...defaultState(), batch: 256 })).toBe('?batch=256');
+  });
+
+  test('lesson=K opens the lesson at step K; bad values are refused with a notice', () => {
+    expect(parseUrlState('?lesson=3').state.lesson).toBe(3);
+    expect(parseUrlState('').state.lesson).toBeUndefined();
+    for (const bad of ['0', '21', 'two', '-1']) {
+      const { state, notices } = parseUrlState(`?lesson=${bad}`);
+      expect(state.lesson).toBeUndefined();
+      expect(notices.map((n) => n.param)).toEqual(['lesson']);
+      expect(notices[0]!.message).toContain('no lesson');
+    }
+    expect(formatUrlState({ ...defaultState(), lesson: 4 })).toBe('?lesson=4');
   });
 
   test('an empty query gives the defaults and no notices', () => {
@@ -63,6 +77,7 @@ describe('URL state', () => {
       round: undefined,
       presenter: false,
       noise: 0,
+      lesson: undefined,
     });
   });
 

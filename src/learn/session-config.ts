@@ -1,0 +1,124 @@
+/**
+ * A training session's configuration: a run's settings (src/core/settings.ts) plus the session's
+ * own knobs, and its resolution: every default filled in from the task's (src/learn/defaults.ts),
+ * scaled on a hardware GPU, and checked.
+ */
+import { overseerNoiseProblem } from '../core/noisy-overseer';
+import { OVERSEER_KINDS, SETTING_KEYS, SETTINGS, settingProblem, type RunSettings } from '../core/settings';
+import { resolveParams, type AnyTask, type Params } from '../core/task';
+import { MODEL_CONFIGS, PAPER_BATCH_SIZE, stepDefaults, TASK_DEFAULTS } from './defaults';
+import type { ModelConfig } from './model';
+import { largeStepSchedule, learningRateScheduleProblem, type LearningRateSchedule } from './lr-schedule';
+
+export interface SessionConfig extends RunSettings {
+  /**
+   * Warm-up and decay of amplification's learning rate (learningRate is then its peak). Default:
+   * largeStepSchedule's for steps larger than the task's own when learningRate is left unset,
+   * else none (constant).
+   */
+  learningRateSchedule?: LearningRateSchedule | null;
+  /** Train the supervised baseline too (default true). */
+  supervised?: boolean;
+  /** Questions per context in a training batch (default per task). */
+  questionsPerContext?: number;
+  /** Skip `?` targets when training (default true). */
+  skipUnknown?: boolean;
+  /** Override the model's shape (advanced; modelSize picks one otherwise). */
+  model?: Partial<ModelConfig>;
+  /** Minimum held-out questions (default 500). */
+  heldOutQuestions?: number;
+  /**
+   * Ground-truth-free depth curriculum (default true): amplification trains on depths 1…D and
+   * admits D+1 once X agrees with Amp(X) on `admitAgreement` of fresh questions of every depth ≤ D.
+   */
+  curriculum?: boolean;
+  admitAgreement?: number;
+  /** Per context in an amplification batch: how many of H's subquestions to train on too (default per task). */
+  subquestionsPerContext?: number;
+  /** Share of each amplification batch drawn at the deepest admitted depth (the rest uniform below it). */
+  deepestShare?: number;
+  /**
+   * When to evaluate on the held-out set (default 'every-round'). 'auto': after the first round,
+   * then only once amplification has trained at least EVAL_RATIO times as long as the last
+   * evaluation took, so evaluation costs at most about 1/(1+EVAL_RATIO) of the thread's time
+   * when rounds are short. Rounds not evaluated give no metrics (their numbers are skipped).
+   */
+  evaluation?: 'every-round' | 'auto';
+}
+
+export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model' | 'evaluation'>> & {
+  evaluation?: 'every-round' | 'auto';
+  size?: number;
+  params: Params;
+  model: ModelConfig;
+};
+
+/**
+ * Every default filled in: the task's, the paper preset's smaller batch, and (on a hardware GPU)
+ * larger steps. Throws, naming the field, on a value the session cannot train with.
+ */
+export function resolveSessionConfig(
+  task: AnyTask,
+  config: SessionConfig,
+  hardwareGpu: boolean,
+): ResolvedConfig {
+  const d = TASK_DEFAULTS[task.id] ?? TASK_DEFAULTS.permutation;
+  const modelSize = config.modelSize ?? d.modelSize;
+  const baseBatch = config.preset === 'paper' ? PAPER_BATCH_SIZE : d.batchSize;
+  const steps = stepDefaults(hardwareGpu, { ...d, batchSize: baseBatch }, config);
+  const schedule =
+    config.learningRateSchedule !== undefined
+      ? config.learningRateSchedule
+      : config.learningRate === undefined
+        ? largeStepSchedule(d.learningRate, steps.batchSize, baseBatch, steps.learningRate)
+        : null;
+  const resolved: ResolvedConfig = {
+    task: config.task,
+    preset: config.preset,
+    size: config.size,
+    seed: config.seed,
+    modelSize,
+    ...steps,
+    learningRate: schedule ? schedule.peak : steps.learningRate,
+    learningRateSchedule: schedule,
+    supervised: config.supervised ?? true,
+    questionsPerContext: config.questionsPerContext ?? d.questionsPerContext,
+    skipUnknown: config.skipUnknown ?? true,
+    heldOutQuestions: config.heldOutQuestions ?? 500,
+    curriculum: config.curriculum ?? d.curriculum,
+    admitAgreement: config.admitAgreement ?? 0.85,
+    deepestShare: config.deepestShare ?? d.deepestShare,
+    subquestionsPerContext: config.subquestionsPerContext ?? d.subquestionsPerContext,
+    overseerNoise: config.overseerNoise ?? 0,
+    ...(config.evaluation ? { evaluation: config.evaluation } : {}),
+    overseer: config.overseer ?? 'hand',
+    params: resolveParams(task, config.preset, config.size),
+    model: { ...MODEL_CONFIGS[modelSize], ...d.model, ...config.model },
+  };
+  for (const [k, v] of [
+    ['stepsPerRound', resolved.stepsPerRound],
+    ['batchSize', resolved.batchSize],
+    ['questionsPerContext', resolved.questionsPerContext],
+  ] as const)
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
+  if (!(resolved.learningRate > 0))
+    throw new Error(`learningRate must be positive, got ${resolved.learningRate}`);
+  const scheduleProblem = learningRateScheduleProblem(resolved.learningRateSchedule);
+  if (scheduleProblem) throw new Error(scheduleProblem);
+  if (resolved.evaluation !== undefined && !['every-round', 'auto'].includes(resolved.evaluation))
+    throw new Error(`evaluation must be 'every-round' or 'auto', got ${String(resolved.evaluation)}`);
+  const noiseProblem = overseerNoiseProblem(resolved.overseerNoise);
+  if (noiseProblem) throw new Error(noiseProblem);
+  if (!OVERSEER_KINDS.includes(resolved.overseer))
+    throw new Error(
+      `overseer must be ${OVERSEER_KINDS.map((k) => `'${k}'`).join(' or ')}, got ${String(resolved.overseer)}`,
+    );
+  // The declared choices (task, preset, model size…); numbers are bounded by the checks above, so
+  // the CLIs' benchmarks may go past the page's ranges.
+  for (const k of SETTING_KEYS) {
+    const s = SETTINGS[k];
+    const problem = s.type === 'enum' ? settingProblem(s, resolved[k]) : null;
+    if (problem) throw new Error(`${k} must be ${problem}, got ${String(resolved[k])}`);
+  }
+  return resolved;
+}

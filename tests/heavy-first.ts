@@ -1,0 +1,39 @@
+/**
+ * Test order for two workers: the slowest files start first, browser and unit files mixed, so
+ * neither core idles at the end while one long file runs on. Vitest's own cache (durations of the
+ * last run) decides when it has them all; on a fresh clone, SLOW (measured on the 2-core machine)
+ * does, then file size (a browser file's counted tenfold).
+ */
+import { statSync } from 'node:fs';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** Slowest first (seconds alone, 2 cores, loaded): browser/app 109, workshop-kit 89, … */
+const SLOW = [
+  'tests/browser/app.test.ts',
+  'tests/learn/relational.test.ts',
+  'tests/browser/workshop-kit.test.ts',
+  'tests/learn/training.test.ts',
+  'tests/browser/be-overseer.test.ts',
+  'tests/learn/webgpu-rounds.test.ts',
+  'tests/browser/hosting.test.ts',
+  'tests/cli/stop-signals.test.ts',
+  'tests/browser/stage.test.ts',
+  'tests/learn/cli.test.ts',
+];
+
+export class HeavyFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const root = this.ctx.config.root;
+    const rel = (f: TestSpecification): string => f.moduleId.slice(root.length + 1);
+    const known = (f: TestSpecification): number | undefined =>
+      this.ctx.cache.getFileTestResults(`${f.project.name}:${rel(f)}`)?.duration;
+    const weight = (f: TestSpecification): number => {
+      const slow = SLOW.indexOf(rel(f));
+      // Files not listed come after the listed ones, larger first; a page load weighs more.
+      return slow >= 0 ? 1e9 - slow : statSync(f.moduleId).size * (f.project.name === 'browser' ? 10 : 1);
+    };
+    const cached = files.every((f) => known(f) !== undefined);
+    const w = new Map(files.map((f) => [f, cached ? known(f)! : weight(f)]));
+    return [...files].sort((a, b) => w.get(b)! - w.get(a)!);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * A run trained with H' (overseer 'learned'), batch 64 and a noisy H comes back whole through
+ * snapshot → run file → validateRun → restore: its settings, its rounds' extras (H''s agreement),
+ * and H' itself (weights, vocabulary, trust per depth), which then answers as before.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Answer } from '../../src/core/answer';
+import { amplifyInWaves, hch, type WaveItem } from '../../src/core/recursion';
+import { createRng } from '../../src/core/rng';
+import { resolveParams } from '../../src/core/task';
+import { TASKS } from '../../src/core/tasks';
+import { overseerView, sampleItems } from '../../src/learn/amplify';
+import { LearnedOverseer } from '../../src/learn/learned-overseer';
+import { RUN_FORMAT, runFits, validateRunFile, type RunFile } from '../../src/core/run-format';
+import type { RunSettings } from '../../src/core/settings';
+import { TrainingSession } from '../../src/learn/session';
+import { useWasm } from './helpers';
+
+const settings: RunSettings = {
+  task: 'wildcard',
+  preset: 'workshop',
+  seed: 4,
+  modelSize: 'small',
+  stepsPerRound: 4,
+  batchSize: 64,
+  overseerNoise: 0.05,
+  overseer: 'learned',
+};
+
+/**
+ * H' trained on H's own steps for the task (as in learned-overseer.test.ts) until it stands in
+ * for H at some depth; trained once, for both tests.
+ */
+let trained: Promise<LearnedOverseer> | null = null;
+const trainedOverseer = (): Promise<LearnedOverseer> => (trained ??= train());
+
+async function train(): Promise<LearnedOverseer> {
+  const task = TASKS[settings.task];
+  const params = resolveParams(task, 'workshop');
+  // Its shape is the session's H''s (so the state fits there); its training is shorter, and it
+  // stands in for H at 90% agreement rather than 98%, to keep this test's budget small.
+  const h = new LearnedOverseer({ seed: 2, updates: 100, maxChunks: 2, trustAt: 0.9 });
+  const answer = (batch: WaveItem[]): Answer[] => batch.map((b) => hch(task, b.ctx, b.question));
+  await amplifyInWaves(
+    h.router.view(overseerView(task)),
+    sampleItems(task, createRng(1), params, 500, 4),
+    answer,
+  );
+  for (let i = 0; i < 2 && h.trustedDepths.size === 0; i++) await h.train();
+  return h;
+}
+
+afterAll(async () => (await trained)?.dispose());
+
+describe("H' in a saved run", () => {
+  it('comes back from its saved state answering as before, with its trust and agreement', async () => {
+    await useWasm();
+    const h = await trainedOverseer();
+    const before = tf.memory().numTensors;
+    expect(h.trustedDepths.size).toBeGreaterThan(0);
+    const state = (await h.exportState())!;
+    const copy = new LearnedOverseer({ seed: 9 });
+    await copy.importState(JSON.parse(JSON.stringify(state)) as typeof state);
+    expect(copy.agreement).toBe(h.agreement);
+    expect([...copy.trustedDepths].sort()).toEqual([...h.trustedDepths].sort());
+    expect(copy.trusted).toBe(true);
+    const held = h.router.heldOutSteps.slice(0, 300);
+    expect(held.length).toBeGreaterThan(50);
+    for (const step of held) expect(copy.predict(step.input)).toEqual(h.predict(step.input));
+    expect(await copy.exportState()).toEqual(state);
+    // A saved state goes only into a fresh H', and only when its weights fit.
+    await expect(h.importState(state)).rejects.toThrow(/fresh/);
+    const bad = { ...state, vocab: state.vocab + 1 };
+    const other = new LearnedOverseer();
+    await expect(other.importState(bad)).rejects.toThrow();
+    expect(other.trusted).toBe(false);
+    other.dispose();
+    copy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
+});
+
+describe('a run with the learned overseer, a batch of 64 and a noisy H', () => {
+  it("comes back whole after export and import, H' and every round's extras included", async () => {
+    await useWasm();
+    const state = (await (await trainedOverseer()).exportState())!;
+    const before = tf.memory().numTensors;
+    // A short run, then H' (trained on H's steps above) put into it through a restore.
+    const first = await TrainingSession.create({ ...settings, heldOutQuestions: 60, supervised: false });
+    await first.trainRound();
+    const start = await first.snapshot();
+    first.dispose();
+    expect(start.learnedOverseer, "H' has not trained yet in so short a run").toBeUndefined();
+    const s = await TrainingSession.restore({ ...start, learnedOverseer: state });
+    await s.trainRound();
+    const snapshot = await s.snapshot();
+    const last = snapshot.history.at(-1)!;
+    expect(snapshot.learnedOverseer!.trustedDepths.length).toBeGreaterThan(0);
+    expect(first.overseerCalls).toBeGreaterThanOrEqual(first.examples);
+    expect(typeof last.learnedOverseerAgreement).toBe('number');
+
+    const file: RunFile = {
+      format: RUN_FORMAT,
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      settings,
+      questionIndex: 0,
+      trees: [],
+      snapshot,
+    };
+    const back = validateRunFile(JSON.stringify(file));
+    expect(back.settings).toEqual(settings);
+    expect(runFits(settings, back)).toBe(true);
+    expect(back.snapshot.config.batchSize).toBe(64);
+    expect(back.snapshot.config.overseerNoise).toBe(0.05);
+    expect(back.snapshot.learnedOverseer).toEqual(snapshot.learnedOverseer);
+    // Every round's extras travel (the page's panel of calls to H reads learnedOverseerAgreement).
+    expect(back.snapshot.history).toEqual(JSON.parse(JSON.stringify(snapshot.history)));
+    expect(back.snapshot.history.at(-1)!.learnedOverseerAgreement).toBe(last.learnedOverseerAgreement);
+
+    const r = await TrainingSession.restore(back.snapshot);
+    expect(r.config.batchSize).toBe(64);
+    expect(r.config.overseerNoise).toBe(0.05);
+    const again = await r.snapshot();
+    expect(again.learnedOverseer).toEqual(back.snapshot.learnedOverseer);
+    expect(again.history).toEqual(back.snapshot.history);
+    for (const it of s.heldOut.slice(0, 20))
+      expect(await r.answer(it.ctx, [it.question])).toEqual(await s.answer(it.ctx, [it.question]));
+    // Training goes on with H' trusted: some of H's calls go to H' (with H alone, every one reaches H).
+    const m = await r.trainRound();
+    expect(m.overseerCalls - last.overseerCalls).toBeLessThan(m.examples - last.examples);
+
+    // A run whose overseer is H refuses a snapshot carrying H'.
+    await expect(
+      TrainingSession.restore({ ...back.snapshot, config: { ...back.snapshot.config, overseer: 'hand' } }),
+    ).rejects.toThrow(/keeps H'/);
+    r.dispose();
+    s.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
+});
