@@ -4,7 +4,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RoundMetrics } from '../../src/core/metrics';
 import {
-  RECORDING_FORMAT,
   type Recording,
   type RunFile,
   type RunSettings,
@@ -15,52 +14,7 @@ import type { WorkerLike } from '../../src/worker/client';
 import type { Request, TrainingState } from '../../src/worker/protocol';
 import { keyCommand, RunController, type KeyInput } from '../../src/ui/run-controller.svelte';
 import type { RunStore } from '../../src/ui/run-life.svelte';
-
-const PAGE: RunSettings = { task: 'wildcard', preset: 'workshop', seed: 1, stepsPerRound: 20 };
-
-function metrics(round: number): RoundMetrics {
-  return {
-    round,
-    task: 'wildcard',
-    preset: 'workshop',
-    seed: 1,
-    backend: 'cpu',
-    examples: 10 * round,
-    overseerCalls: 10 * round,
-    labels: 10 * round,
-    seconds: round,
-    examplesPerSecond: 10,
-    modelAccuracy: 0.5,
-    amplifiedAccuracy: 0.6,
-    supervisedAccuracy: 0.55,
-    byDepth: {},
-    tensors: 30,
-  };
-}
-
-function recording(rounds: number): Recording {
-  return {
-    format: RECORDING_FORMAT,
-    version: 1,
-    recordedAt: '2026-01-01T00:00:00Z',
-    task: 'wildcard',
-    settings: {
-      preset: 'workshop',
-      size: null,
-      seed: 1,
-      modelSize: 'medium',
-      stepsPerRound: 200,
-      batchSize: 128,
-      learningRate: 0.003,
-      backend: 'wasm',
-    },
-    stopped: 'accuracy',
-    sample: { questionIndex: 2, questionKey: 'q' },
-    keys: ['a'],
-    metrics: Array.from({ length: rounds }, (_, i) => metrics(i + 1)),
-    trees: Array.from({ length: rounds + 1 }, (_, i) => ({ round: i, answers: [true], amplified: true })),
-  };
-}
+import { metrics, PAGE, recording } from './run-fixtures';
 
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
@@ -106,7 +60,7 @@ class FakeWorker implements WorkerLike {
   }
 
   finishRound(): void {
-    const m = metrics(this.history.length + 1);
+    const m = metrics(this.history.length + 1, 'cpu');
     this.history = [...this.history, m];
     this.send({ type: 'round', metrics: m, tensors: 30 });
   }

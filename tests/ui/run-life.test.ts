@@ -3,7 +3,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RoundMetrics } from '../../src/core/metrics';
 import {
-  RECORDING_FORMAT,
   RUN_FORMAT,
   runFits,
   runSize,
@@ -14,30 +13,10 @@ import {
   type SessionSnapshot,
 } from '../../src/core/run-format';
 import { RunLife, type RunEngine, type RunStore } from '../../src/ui/run-life.svelte';
+import { metrics, PAGE, recording } from './run-fixtures';
 
-const PAGE: RunSettings = { task: 'wildcard', preset: 'workshop', seed: 1, stepsPerRound: 20 };
 /** What the session resolves PAGE to: the learner's defaults filled in. */
 const RESOLVED: RunSettings = { ...PAGE, modelSize: 'medium', batchSize: 128, learningRate: 0.003 };
-
-function metrics(round: number): RoundMetrics {
-  return {
-    round,
-    task: 'wildcard',
-    preset: 'workshop',
-    seed: 1,
-    backend: 'wasm',
-    examples: 10 * round,
-    overseerCalls: 10 * round,
-    labels: 10 * round,
-    seconds: round,
-    examplesPerSecond: 10,
-    modelAccuracy: 0.5,
-    amplifiedAccuracy: 0.6,
-    supervisedAccuracy: 0.55,
-    byDepth: {},
-    tensors: 30,
-  };
-}
 
 function snapshot(round: number, config: RunSettings = RESOLVED): SessionSnapshot {
   return {
@@ -50,30 +29,6 @@ function snapshot(round: number, config: RunSettings = RESOLVED): SessionSnapsho
     seconds: round,
     history: Array.from({ length: round }, (_, i) => metrics(i + 1)),
     weights: { x: { w: { shape: [1], data: 'AAAAAA==' } }, supervised: null },
-  };
-}
-
-function recording(rounds: number): Recording {
-  return {
-    format: RECORDING_FORMAT,
-    version: 1,
-    recordedAt: '2026-01-01T00:00:00Z',
-    task: 'wildcard',
-    settings: {
-      preset: 'workshop',
-      size: null,
-      seed: 1,
-      modelSize: 'medium',
-      stepsPerRound: 200,
-      batchSize: 128,
-      learningRate: 0.003,
-      backend: 'wasm',
-    },
-    stopped: 'accuracy',
-    sample: { questionIndex: 2, questionKey: 'q' },
-    keys: ['a'],
-    metrics: Array.from({ length: rounds }, (_, i) => metrics(i + 1)),
-    trees: Array.from({ length: rounds + 1 }, (_, i) => ({ round: i, answers: [true], amplified: true })),
   };
 }
 
