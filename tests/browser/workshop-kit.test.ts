@@ -1,6 +1,6 @@
 // Issue 5's browser tests (items 3–6): recorded runs, the round timeline, nothing lost
 // (IndexedDB, export/import), lesson links. The built app in real Chromium; training is kept
-// small (wasm backend, a small model, 2 steps per round).
+// small (wasm backend, a small model, 1 step per round).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +26,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-const LIVE = '?backend=wasm&steps=2&model=small';
+const LIVE = '?backend=wasm&steps=1&model=small';
 const tableRows = accuracyRows;
 const tableText = (page: Page) =>
   tableRows(page).evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
@@ -168,8 +168,8 @@ describe('nothing lost', () => {
   // here, and the default steps too for the first.
   for (const query of [
     '?backend=wasm',
-    '?task=wildcard&backend=wasm&steps=20',
-    '?task=union-find&backend=wasm&steps=20',
+    '?task=wildcard&backend=wasm&steps=3',
+    '?task=union-find&backend=wasm&steps=3',
   ])
     test(`a reload keeps the run trained at ${query}`, async () => {
       const { page, errors, close } = await app.open(query);
@@ -321,7 +321,7 @@ describe('nothing lost', () => {
 describe('lesson links', () => {
   test('"Share this view" gives a link with the settings, the round and the hidden parts', async () => {
     const { page, errors, context, close } = await app.open(
-      '?task=union-find&seed=7&steps=2&model=small&backend=wasm',
+      '?task=union-find&seed=7&steps=1&model=small&backend=wasm',
     );
     await waitReady(page, 'wasm');
     await stepRound(page, 1, 60_000);
@@ -339,7 +339,7 @@ describe('lesson links', () => {
     const url = new URL(await field.inputValue());
     expect(url.searchParams.get('task')).toBe('union-find');
     expect(url.searchParams.get('seed')).toBe('7');
-    expect(url.searchParams.get('steps')).toBe('2');
+    expect(url.searchParams.get('steps')).toBe('1');
     expect(url.searchParams.get('model')).toBe('small');
     expect(url.searchParams.get('round')).toBe('1');
     expect(url.searchParams.get('hide')?.split(',').sort()).toEqual(['chart', 'explain']);
@@ -349,7 +349,7 @@ describe('lesson links', () => {
     await other.goto(url.href);
     await expect.poll(() => other.getByLabel('Task', { exact: true }).inputValue()).toBe('union-find');
     expect(await other.getByLabel('Seed').inputValue()).toBe('7');
-    expect(await other.getByLabel('Steps per round').inputValue()).toBe('2');
+    expect(await other.getByLabel('Steps per round').inputValue()).toBe('1');
     expect(await other.getByLabel('Model size').inputValue()).toBe('small');
     expect(await other.getByRole('heading', { name: 'Accuracy', exact: true }).isVisible()).toBe(false);
     expect(await other.getByRole('heading', { name: 'How it works' }).isVisible()).toBe(false);
