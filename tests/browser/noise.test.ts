@@ -43,7 +43,7 @@ describe('a noisy overseer', () => {
 
   test('a clean run trained here is what a noisy one is compared with', async () => {
     const { page, errors, close } = await app.open(
-      '?task=union-find&seed=5&steps=2&model=small&backend=wasm',
+      '?task=union-find&seed=5&steps=1&model=small&backend=wasm',
     );
     await waitReady(page, 'wasm');
     await expect(panel(page).count()).resolves.toBe(0);

@@ -117,7 +117,8 @@ describe('the stage: the loop at a glance', () => {
     await close();
   });
 
-  test('a recording names its backend in its banner; "Overseer calls vs labels" is defined on the page', async () => {
+  // One page load for both: reading the banner does not touch the panels.
+  test('a recording names its backend in its banner; "Overseer calls vs labels" is defined on the page; Settings and "Share & save" open on demand; Escape closes them and gives focus back', async () => {
     const { page, errors, close } = await app.open('?backend=wasm', { width: 1280, height: 720 });
     await page.getByTestId('recording-badge').waitFor();
     expect(await page.getByTestId('recording-label').textContent()).toMatch(
@@ -130,12 +131,7 @@ describe('the stage: the loop at a glance', () => {
     const definition = (await page.locator(`#${definedBy}`).textContent()) ?? '';
     expect(definition).toMatch(/overseer H/);
     expect(definition).toMatch(/true answers the supervised baseline was given/);
-    expect(errors).toEqual([]);
-    await close();
-  });
 
-  test('Settings and "Share & save" open on demand; Escape closes them and gives focus back', async () => {
-    const { page, errors, close } = await app.open('?backend=wasm', { width: 1280, height: 720 });
     const settings = page.getByRole('button', { name: 'Settings', exact: true });
     expect(await settings.getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByLabel('Seed').isVisible()).toBe(false);
