@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot, DIST, ensureDist } from './chromium';
 import { ISOLATION_HEADERS, serveStatic, type StaticServer } from '../../src/harness/static-server';
 
-const QUERY = '?task=permutation&backend=wasm&steps=2&model=small';
+const QUERY = '?task=permutation&backend=wasm&steps=1&model=small';
 
 /**
  * Records what the training worker tells the page (backend and round events), from outside the
