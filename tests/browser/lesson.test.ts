@@ -130,7 +130,7 @@ describe('the guided lesson', () => {
   });
 
   test('on a live run, pressing Step round at its step moves the lesson on by itself', async () => {
-    const { page, errors, close } = await app.open('?lesson=5&backend=wasm&steps=2&model=small', VIEW);
+    const { page, errors, close } = await app.open('?lesson=5&backend=wasm&steps=1&model=small', VIEW);
     await waitReady(page, 'wasm');
     await expect.poll(() => progress(page)).toMatch(/^5 of \d+$/);
     expect(await card(page).textContent()).toContain('Press Step round');
