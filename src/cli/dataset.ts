@@ -1,26 +1,16 @@
 import { generateDataset } from '../core/dataset';
-import type { RunSettings } from '../core/settings';
-import { parseArgs, runCli, usage, type FlagSpec } from './args';
-import { settingFlags, settingsFromFlags } from './setting-flags';
-import { taskFromFlags } from './task-flags';
+import { runCli, usage } from './args';
+import { DATASET_FLAGS, parseDatasetArgs } from './dataset-flags';
 import { watchStopSignals, yieldToEvents } from './signals';
 
-const FLAGS = {
-  ...settingFlags(['task', 'preset', 'size', 'seed']),
-  count: { type: 'int', help: 'how many questions', min: 1, max: 1_000_000, default: 1000 },
-  help: { type: 'boolean', help: 'show this help' },
-} satisfies Record<string, FlagSpec>;
-
 runCli(async () => {
-  const flags = parseArgs(process.argv.slice(2), FLAGS);
-  if (flags.help) {
-    process.stdout.write(`${usage('npm run dataset --', FLAGS)}\n`);
+  const parsed = parseDatasetArgs(process.argv.slice(2));
+  if (parsed.help) {
+    process.stdout.write(`${usage('npm run dataset --', DATASET_FLAGS)}\n`);
     return;
   }
-  const run = settingsFromFlags(flags, ['task', 'preset', 'size', 'seed']) as RunSettings;
-  const { task, params } = taskFromFlags(run);
   // Everything is validated before the first line is written, so a bad flag prints nothing on stdout.
-  const { preset, seed } = run;
+  const { task, params, preset, seed, count } = parsed;
   // SIGTERM / SIGINT: stop after the current chunk; every line written is whole.
   const stop = watchStopSignals();
   let chunk: string[] = [];
@@ -30,7 +20,7 @@ runCli(async () => {
     if (text && !process.stdout.write(text))
       await new Promise((resolve) => process.stdout.once('drain', resolve));
   };
-  for (const record of generateDataset({ task, preset, params, seed, count: flags.count })) {
+  for (const record of generateDataset({ task, preset, params, seed, count })) {
     chunk.push(`${JSON.stringify(record)}\n`);
     if (chunk.length >= 512) {
       await flush();

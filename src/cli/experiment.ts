@@ -2,46 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { UNKNOWN, type Answer } from '../core/answer';
 import type { RoundMetrics } from '../core/metrics';
-import { SETTING_KEYS } from '../core/settings';
-import { resolveParams, ParamsError } from '../core/task';
 import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
 import { TrainingSession, type SessionConfig, type SessionRoundMetrics } from '../learn/session';
-import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
+import { parseArgs, runCli, usage } from './args';
+import { EXPERIMENT_FLAGS, parseExperimentArgs } from './experiment-flags';
 import { watchStopSignals, yieldToEvents } from './signals';
-import { settingFlags, settingsFromFlags } from './setting-flags';
 import { createSession, startBaselineThread } from './threads';
-
-const SPEC = {
-  // The run's settings (src/core/settings.ts): --task, --preset, --size, --seed, --model-size,
-  // --steps-per-round, --batch-size, --overseer-noise, --overseer, --learning-rate.
-  ...settingFlags(SETTING_KEYS),
-  rounds: { type: 'int', min: 1, help: 'rounds to run (default 20, or up to 500 with --until)' },
-  until: { type: 'number', min: 0, max: 1, help: "stop once X's held-out accuracy reaches this" },
-  'max-seconds': { type: 'number', min: 0, help: 'bound on wall time' },
-  backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm' },
-  model: { type: 'string', help: 'JSON overrides of the model shape, e.g. {"selfLayers":3}' },
-  curriculum: {
-    type: 'string',
-    choices: ['on', 'off'],
-    help: 'ground-truth-free depth curriculum (default on)',
-  },
-  'subquestions-per-context': { type: 'int', min: 0, max: 16 },
-  'no-supervised': { type: 'boolean', help: 'skip the supervised baseline' },
-  'inline-baseline': {
-    type: 'boolean',
-    help: 'train the supervised baseline in this thread (default: a worker thread of its own)',
-  },
-  evaluate: {
-    type: 'string',
-    choices: ['auto', 'every-round'],
-    default: 'auto',
-    help: 'auto: skip evaluating rounds much shorter than an evaluation (their rows are left out)',
-  },
-  json: { type: 'boolean', help: 'one JSON object per round on stdout' },
-  'dump-eval': { type: 'string', help: 'write the final held-out set with all answers (JSON Lines)' },
-  help: { type: 'boolean' },
-} satisfies Record<string, FlagSpec>;
 
 const pct = (x: number | null): string => (x === null ? '   - ' : `${(100 * x).toFixed(1).padStart(5)}`);
 
@@ -86,29 +53,12 @@ export const answerOut = (task: { answerJson(a: Answer): unknown }, a: Answer): 
   a === UNKNOWN ? '?' : task.answerJson(a);
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), SPEC);
-  if (args.help) {
-    process.stderr.write(usage('npm run experiment --', SPEC) + '\n');
+  const parsed = parseExperimentArgs(process.argv.slice(2));
+  if (parsed.help) {
+    process.stderr.write(usage('npm run experiment --', EXPERIMENT_FLAGS) + '\n');
     return;
   }
-  const settings = settingsFromFlags(args, SETTING_KEYS);
-  if (!settings.task) throw new ArgsError(`--task is required (one of ${Object.keys(TASKS).join(', ')})`);
-  const task = TASKS[settings.task];
-  const preset = settings.preset ?? 'workshop';
-  try {
-    resolveParams(task, preset, settings.size);
-  } catch (e) {
-    if (e instanceof ParamsError) throw new ArgsError(`--size: ${e.message}`);
-    throw e;
-  }
-  let modelOverrides: Record<string, unknown> | undefined;
-  if (args.model !== undefined) {
-    try {
-      modelOverrides = JSON.parse(args.model) as Record<string, unknown>;
-    } catch {
-      throw new ArgsError(`--model must be a JSON object, got ${args.model}`);
-    }
-  }
+  const { args, settings, preset, modelOverrides } = parsed;
   const stop = watchStopSignals();
   // Started first, so the thread loads while this one starts its backend.
   const channel = args['inline-baseline'] || args['no-supervised'] ? undefined : startBaselineThread();
@@ -137,7 +87,7 @@ async function main(): Promise<void> {
 }
 
 async function run(
-  args: ReturnType<typeof parseArgs<typeof SPEC>>,
+  args: ReturnType<typeof parseArgs<typeof EXPERIMENT_FLAGS>>,
   session: TrainingSession,
   backend: string,
   stop: { readonly signal: NodeJS.Signals | null },

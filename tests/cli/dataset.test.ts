@@ -1,14 +1,20 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { parseDatasetArgs } from '../../src/cli/dataset-flags';
 import { PRESET_NAMES, TASK_IDS } from '../../src/core/task';
 
 const run = promisify(execFile);
-const TSX = 'node_modules/.bin/tsx';
 
 async function dataset(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(TSX, ['src/cli/dataset.ts', ...args], { maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/dataset.ts', ...args],
+      {
+        maxBuffer: 64 << 20,
+      },
+    );
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };
@@ -84,13 +90,30 @@ describe('npm run dataset', () => {
     [['--task', 'wildcard', '--colour', 'red'], /unknown flag --colour/],
     [['--task'], /--task needs a value/],
   ];
+  // Parsing is checked in process for every case (runCli prints the error's first line); a few
+  // real runs, one per source of errors (flags, settings, the task), check the CLI's stderr, stdout
+  // and exit code.
   for (const [args, message] of bad) {
-    it(`rejects ${args.join(' ') || '(no flags)'} with one line on stderr and nothing on stdout`, async () => {
-      const { stdout, stderr, code } = await dataset(args);
-      expect(code).not.toBe(0);
-      expect(stdout).toBe('');
-      expect(stderr.trim().split('\n')).toHaveLength(1);
-      expect(stderr).toMatch(message);
+    it(`rejects ${args.join(' ') || '(no flags)'} with a one-line message`, () => {
+      let thrown: unknown;
+      try {
+        parseDatasetArgs(args);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, args.join(' ')).toBeInstanceOf(Error);
+      expect((thrown as Error).message.split('\n')[0]).toMatch(message);
     });
   }
+
+  it('prints a rejection as one line on stderr, nothing on stdout, and a non-zero exit', async () => {
+    const real = [bad[8]!, bad[6]!, bad[5]!];
+    const results = await Promise.all(real.map(([args]) => dataset(args)));
+    results.forEach(({ stdout, stderr, code }, i) => {
+      expect(code, real[i]![0].join(' ')).not.toBe(0);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(real[i]![1]);
+    });
+  });
 });

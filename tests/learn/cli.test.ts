@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseExperimentArgs } from '../../src/cli/experiment-flags';
 import { expectRejected, npmRunUntilSignalled } from '../cli/spawn-cli';
 
 const cases: [string[], RegExp][] = [
@@ -19,9 +20,24 @@ const cases: [string[], RegExp][] = [
   [['--task', 'permutation', '--seed'], /--seed needs a value/],
 ];
 
+/** The first line of what parsing threw (runCli prints that line), or undefined if nothing was thrown. */
+function rejection(args: string[]): string | undefined {
+  try {
+    parseExperimentArgs(args);
+  } catch (err) {
+    return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  }
+  return undefined;
+}
+
 describe('experiment CLI flags', () => {
+  it('rejects each bad flag with its one-line message (parsed in process)', () => {
+    for (const [args, message] of cases) expect(rejection(args), args.join(' ')).toMatch(message);
+  });
+
+  // Real runs for a flag error, a settings error and a size error: the CLI prints the line.
   it('rejects bad flags with one line on stderr, nothing on stdout, non-zero exit', async () => {
-    await expectRejected('src/cli/experiment.ts', cases);
+    await expectRejected('src/cli/experiment.ts', [cases[4]!, cases[5]!, cases[7]!]);
   }, 60_000);
 });
 
@@ -34,7 +50,7 @@ describe('npm run experiment on SIGTERM to the npm process alone', () => {
       'experiment',
       [
         ...['--task', 'union-find', '--model-size', 'small', '--steps-per-round', '4'],
-        ...['--batch-size', '32', '--rounds', '10000', '--evaluate', 'every-round', '--dump-eval', dump],
+        ...['--batch-size', '8', '--rounds', '10000', '--evaluate', 'every-round', '--dump-eval', dump],
       ],
       /^\s+1\s+\d+/m,
     );
