@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { TrainingSession, type SessionConfig } from '../../src/learn/session';
+import { TrainingSession, type SessionConfig, type SessionRoundMetrics } from '../../src/learn/session';
 import { useWasm } from './helpers';
 
 const config: SessionConfig = {
@@ -20,12 +20,14 @@ describe("TrainingSession with the learned overseer H'", () => {
     await useWasm();
     const before = tf.memory().numTensors;
     const s = await TrainingSession.create(config);
-    const rounds = [];
-    for (let r = 0; r < 8; r++) rounds.push(await s.trainRound());
+    const rounds: SessionRoundMetrics[] = [];
+    const trusted = (): number => rounds.findIndex((m) => (m.learnedOverseerAgreement ?? 0) >= 0.98);
+    // Up to 8 rounds, stopping three rounds after the first one H' is trusted in.
+    for (let r = 0; r < 8 && (trusted() < 0 || r < trusted() + 4); r++) rounds.push(await s.trainRound());
     const first = rounds[0]!;
     // Before H' is trained, H makes every decomposition (the generated questions and the subquestions).
     expect(first.overseerCalls).toBeGreaterThanOrEqual(first.examples);
-    const trustedAt = rounds.findIndex((m) => (m.learnedOverseerAgreement ?? 0) >= 0.98);
+    const trustedAt = trusted();
     expect(trustedAt).toBeGreaterThanOrEqual(0);
     const a = rounds[trustedAt]!;
     const b = rounds[rounds.length - 1]!;
