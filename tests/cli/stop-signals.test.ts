@@ -26,11 +26,15 @@ describe('npm run <cli> on SIGTERM to the npm process alone', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'amplab-bench-'));
     const r = await npmRunUntilSignalled(
       'bench',
-      ['--tasks', 'union-find', '--backends', 'cpu', '--throughput-only', '--out', dir],
+      // Small steps, and tasks enough that the signal lands before the last one (it stops the rest).
+      [
+        ...['--tasks', 'union-find,permutation,wildcard', '--backends', 'cpu', '--throughput-only'],
+        ...['--batch-size', '8', '--out', dir],
+      ],
       /cpu: matmul/,
     );
     expectStoppedWhole(r);
-    const files = ['throughput-cpu.json'].map((f) => path.join(dir, f));
+    const files = ['throughput-cpu-batch8.json'].map((f) => path.join(dir, f));
     expect(existsSync(files[0]!)).toBe(true);
     const result = JSON.parse(readFileSync(files[0]!, 'utf8')) as { interrupted?: string; backends: object };
     expect(result.interrupted).toBe('SIGTERM');
