@@ -181,7 +181,9 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
       const dy2 = tf.reshape(dy, [k, r * d]);
       const x2 = tf.reshape(sx, [s, r * d]);
       return [
-        tf.reshape(product(dy2, x2, false, true), sa.shape),
+        // K·S sums over R·d each: the plain loop with both operands read along rows is ~4x faster on
+        // wasm than a transpose of X and an XNNPACK product with so few outputs.
+        tf.reshape(tf.matMul(dy2, x2, false, true), sa.shape),
         tf.reshape(product(tf.reshape(sa, [k, s]), dy2, true, false), [s, r, d]),
       ];
     },
@@ -193,6 +195,126 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
 
 /** mix(A [K, S] (or [1, K, S]), X [S, R, d]) → [K, R, d]. */
 export const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a, x);
+
+/**
+ * One question hop over the memory, as one recorded op with a hand-written gradient. Out [H, S·Q·d + Q]
+ * (Q = C·questions): per head, its reads as source planes [S, Q, d] (slots, then registers), then
+ * each question's weight on "stay". Every slice of it is a few contiguous runs (a last-axis slice of
+ * rows is a JS loop per row on wasm).
+ * The memory is kept split: a fact's slots are the same at every level, so they are scored and read
+ * once ([C, F, T·d]) and only the registers per level ([C, L·F, nr·d]); the batched products (a
+ * plain loop on wasm, the step's main cost) are about half the size of the whole memory's.
+ * q [C, M, S·d] (M = questions × heads, heads inner), bias [C, Q, L·F + 1] (shared by the heads).
+ */
+/** Reads [C, M, X·d] (rows (question, head)) → [H, X·Q·d]: head h's X planes [X, Q, d], flattened. */
+function toPlanes(x: tf.Tensor3D, h: number, d: number): tf.Tensor2D {
+  const [c, m, xd] = x.shape;
+  const nq = (c * m) / h;
+  return tf.reshape(tf.transpose(tf.reshape(x, [nq, (h * xd) / d, d]), [1, 0, 2]), [h, nq * xd]);
+}
+
+/** The inverse of toPlanes. */
+function fromPlanes(x: tf.Tensor2D, c: number, m: number, d: number): tf.Tensor3D {
+  const [h, n] = x.shape;
+  const nq = (c * m) / h;
+  return tf.reshape(tf.transpose(tf.reshape(x, [(h * n) / (nq * d), nq, d]), [1, 0, 2]), [c, m, n / nq]);
+}
+
+const hopOp = (d: number) =>
+  tf.customGrad(((
+    q: tf.Tensor3D,
+    slotMem: tf.Tensor3D,
+    regMem: tf.Tensor3D,
+    bias: tf.Tensor3D,
+    save: GradSave,
+  ) => {
+    const [c, m, sd] = q.shape;
+    const [, f, td] = slotMem.shape;
+    const [, lf, rd] = regMem.shape;
+    const qn = bias.shape[1];
+    const levels = lf / f;
+    const k = lf + 1;
+    const qs = tf.slice(q, [0, 0, 0], [c, m, td]);
+    const qr = tf.slice(q, [0, 0, td], [c, m, rd]);
+    const h = m / qn;
+    const nq = c * qn;
+    const scores = tf.add(
+      tf.reshape(
+        tf.pad(
+          tf.reshape(
+            tf.add(
+              tf.reshape(tf.matMul(qr, regMem, false, true), [c, m, levels, f]),
+              tf.reshape(tf.matMul(qs, slotMem, false, true), [c, m, 1, f]),
+            ),
+            [c, m, lf],
+          ),
+          [
+            [0, 0],
+            [0, 0],
+            [0, 1],
+          ],
+        ),
+        [c, qn, h, k],
+      ),
+      tf.reshape(bias, [c, qn, 1, k]),
+    );
+    const p = tf.reshape(tf.softmax(scores), [c, m, k]) as tf.Tensor3D;
+    const pr = tf.slice(p, [0, 0, 0], [c, m, lf]);
+    const ps = tf.sum(tf.reshape(pr, [c, m, levels, f]), 2);
+    save([q, slotMem, regMem, p]);
+    return {
+      value: tf.concat(
+        [
+          toPlanes(tf.matMul(ps, slotMem), h, d),
+          toPlanes(tf.matMul(pr, regMem), h, d),
+          tf.transpose(tf.reshape(tf.slice(p, [0, 0, lf], [c, m, 1]), [nq, h])),
+        ],
+        1,
+      ),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [sq, ss, sr, sp] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+        const spr = tf.slice(sp, [0, 0, 0], [c, m, lf]);
+        const sps = tf.sum(tf.reshape(spr, [c, m, levels, f]), 2);
+        const dyS = fromPlanes(tf.slice(dy, [0, 0], [h, td * nq]), c, m, d);
+        const dyR = fromPlanes(tf.slice(dy, [0, td * nq], [h, rd * nq]), c, m, d);
+        const dKeep = tf.reshape(tf.transpose(tf.slice(dy, [0, sd * nq], [h, nq])), [c, m, 1]);
+        // Gradient of the weights p: a slot read counts at every level.
+        const dp = tf.concat(
+          [
+            tf.reshape(
+              tf.add(
+                tf.reshape(tf.matMul(dyR, sr, false, true), [c, m, levels, f]),
+                tf.reshape(tf.matMul(dyS, ss, false, true), [c, m, 1, f]),
+              ),
+              [c, m, lf],
+            ),
+            dKeep,
+          ],
+          2,
+        );
+        const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), 2, true))) as tf.Tensor3D;
+        const dsr = tf.slice(ds, [0, 0, 0], [c, m, lf]);
+        const dss = tf.sum(tf.reshape(dsr, [c, m, levels, f]), 2);
+        const qs = tf.slice(sq, [0, 0, 0], [c, m, td]);
+        const qr = tf.slice(sq, [0, 0, td], [c, m, rd]);
+        return [
+          tf.concat([tf.matMul(dss, ss), tf.matMul(dsr, sr)], 2),
+          tf.add(tf.matMul(sps, dyS, true, false), tf.matMul(dss, qs, true, false)),
+          tf.add(tf.matMul(spr, dyR, true, false), tf.matMul(dsr, qr, true, false)),
+          tf.sum(tf.reshape(ds, [c, qn, m / qn, k]), 2),
+        ];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+    q: tf.Tensor3D,
+    slotMem: tf.Tensor3D,
+    regMem: tf.Tensor3D,
+    bias: tf.Tensor3D,
+  ) => tf.Tensor2D;
+
+/** Hop ops by width d (a model's d is fixed: one op each). */
+const hopOps = new Map<number, ReturnType<typeof hopOp>>();
+const hopGrad = (d: number) => hopOps.get(d) ?? hopOps.set(d, hopOp(d)).get(d)!;
 
 /** Every layer's (or hop's) attention maps, made at once from the stacked weights of `p` (r or h). */
 interface Maps {
@@ -283,9 +405,9 @@ const firstRegister = (r: tf.Tensor3D, nr: number): tf.Tensor3D =>
   nr === 1 ? r : tf.slice(r, [0, 0, 0], [1, r.shape[1], r.shape[2]]);
 
 export interface RelationalContexts extends EncodedContexts {
-  /** Every level's fact sources and one empty "stay" entry: [C, levels·F + 1, S·d], and transposed. */
-  memory: tf.Tensor3D;
-  memoryT: tf.Tensor3D;
+  /** The facts' slots [C, F, T·d] (the same at every level) and every level's registers [C, levels·F, nr·d]. */
+  slotMemory: tf.Tensor3D;
+  registerMemory: tf.Tensor3D;
   /** [C, 1, 1, levels·F + 1]: −1e9 on padding facts, 0 elsewhere. */
   memoryMask: tf.Tensor4D;
   pointerKeysT: tf.Tensor3D | null;
@@ -307,12 +429,14 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   const maps = attentionMaps(w, 'r');
   const gates = allGates(oneHot, w, 'r');
   const levels: tf.Tensor3D[] = [];
+  const registers: tf.Tensor3D[] = [];
   let first: tf.Tensor3D | null = null;
   for (let l = 0; l <= cfg.selfLayers; l++) {
     const x = tf.concat([slots, r], 0);
     first ??= x;
     const mem = planesToMemory(x, c);
     levels.push(mem);
+    registers.push(nr === 1 ? (tf.reshape(r, [c, f, d]) as tf.Tensor3D) : planesToMemory(r, c));
     if (l === cfg.selfLayers) break;
     const li = l % selfWeights(cfg);
     // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
@@ -325,7 +449,6 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     const o = mix(layerMap(maps.value, li), rowsToPlanes(moved, h, d));
     r = update(tf.concat([x, o], 0), gates, li, nr);
   }
-  const memory = tf.concat([...levels, tf.zeros([c, 1, sf * d])], 1) as tf.Tensor3D;
   const maskData = new Float32Array(c * (levels.length * f + 1));
   for (let ci = 0; ci < c; ci++)
     for (let l = 0; l < levels.length; l++)
@@ -335,8 +458,8 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     : null;
   const rep = {
     contexts: c,
-    memory,
-    memoryT: tf.transpose(memory, [0, 2, 1]),
+    slotMemory: planesToMemory(slots, c),
+    registerMemory: tf.concat(registers, 1) as tf.Tensor3D,
     memoryMask: tf.tensor4d(maskData, [c, 1, 1, levels.length * f + 1]),
     pointerKeysT,
     pointerMask: cfg.pointer ? tf.tensor3d(g.pointerMask, [c, 1, f]) : null,
@@ -344,8 +467,8 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   return {
     ...rep,
     tensors: () => [
-      rep.memory,
-      rep.memoryT,
+      rep.slotMemory,
+      rep.registerMemory,
       rep.memoryMask,
       ...(rep.pointerKeysT ? [rep.pointerKeysT] : []),
       ...(rep.pointerMask ? [rep.pointerMask] : []),
@@ -383,7 +506,7 @@ function answer(
   const d = cfg.d;
   const f = shape.maxFacts;
   const nr = registerCount(cfg);
-  const k = rep.memory.shape[1];
+  const k = rep.registerMemory.shape[1] + 1;
   const qOneHot = tf.tensor2d(g.questions, [nq, shape.questionTokens * shape.vocabSize]);
   const qSlots = embedSlots(g.questions, nq, shape.questionTokens, w.emb as tf.Tensor2D);
   let r = mix(w.rho_q!, qSlots);
@@ -402,19 +525,18 @@ function answer(
     const mi = cfg.shareHops ? 0 : m;
     const x = tf.concat([qSlots, r], 0);
     const q = planesToRows(mix(layerMap(maps.query, mi), x), c, h);
-    const scores = tf.add(
-      tf.reshape(batchMatmul(q, rep.memoryT), [c, qn, h, k]),
-      tf.slice(bias, [0, 0, m, 0], [c, qn, 1, k]),
+    const read = hopGrad(d)(
+      q,
+      rep.slotMemory,
+      rep.registerMemory,
+      tf.reshape(tf.slice(bias, [0, 0, m, 0], [c, qn, 1, k]), [c, qn, k]) as tf.Tensor3D,
     );
-    const att = tf.softmax(scores);
-    const moved = batchMatmul(tf.reshape(att, [c, qn * h, k]) as tf.Tensor3D, rep.memory);
-    // [C, Q, H, 1] → [H, C·Q, 1]: how much each head keeps the question's own register.
-    const keep = tf.reshape(
-      tf.transpose(tf.reshape(tf.slice(att, [0, 0, 0, k - 1], [c, qn, h, 1]), [nq, h])),
-      [h, nq, 1],
-    );
+    const sd = q.shape[2];
+    const planes = tf.reshape(tf.slice(read, [0, 0], [h, sd * nq]), [(h * sd) / d, nq, d]) as tf.Tensor3D;
+    // [H, C·Q, 1]: how much each head keeps the question's own register.
+    const keep = tf.reshape(tf.slice(read, [0, sd * nq], [h, nq]), [h, nq, 1]);
     const o = tf.add(
-      mix(layerMap(maps.value, mi), rowsToPlanes(moved, h, d)),
+      mix(layerMap(maps.value, mi), planes),
       tf.mul(keep, firstRegister(r, nr)),
     ) as tf.Tensor3D;
     r = update(tf.concat([x, o], 0), gates, mi, nr);
