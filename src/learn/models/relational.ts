@@ -204,7 +204,7 @@ export const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a, x);
  * The memory is kept split: a fact's slots are the same at every level, so they are scored and read
  * once ([C, F, T·d]) and only the registers per level ([C, L·F, nr·d]); the batched products (a
  * plain loop on wasm, the step's main cost) are about half the size of the whole memory's.
- * q [C, M, S·d] (M = questions × heads, heads inner), bias [C, Q, L·F + 1] (shared by the heads).
+ * q [C, M, S·d] (M = questions × heads, heads inner), bias [C, Q, 1, L·F + 1] (shared by the heads).
  */
 /** Reads [C, M, X·d] (rows (question, head)) → [H, X·Q·d]: head h's X planes [X, Q, d], flattened. */
 function toPlanes(x: tf.Tensor3D, h: number, d: number): tf.Tensor2D {
@@ -225,7 +225,7 @@ const hopOp = (d: number) =>
     q: tf.Tensor3D,
     slotMem: tf.Tensor3D,
     regMem: tf.Tensor3D,
-    bias: tf.Tensor3D,
+    bias: tf.Tensor4D,
     save: GradSave,
   ) => {
     const [c, m, sd] = q.shape;
@@ -256,7 +256,7 @@ const hopOp = (d: number) =>
         ),
         [c, qn, h, k],
       ),
-      tf.reshape(bias, [c, qn, 1, k]),
+      bias,
     );
     const p = tf.reshape(tf.softmax(scores), [c, m, k]) as tf.Tensor3D;
     const pr = tf.slice(p, [0, 0, 0], [c, m, lf]);
@@ -301,7 +301,7 @@ const hopOp = (d: number) =>
           tf.concat([tf.matMul(dss, ss), tf.matMul(dsr, sr)], 2),
           tf.add(tf.matMul(sps, dyS, true, false), tf.matMul(dss, qs, true, false)),
           tf.add(tf.matMul(spr, dyR, true, false), tf.matMul(dsr, qr, true, false)),
-          tf.sum(tf.reshape(ds, [c, qn, m / qn, k]), 2),
+          tf.sum(tf.reshape(ds, [c, qn, m / qn, k]), 2, true),
         ];
       },
     };
@@ -309,8 +309,34 @@ const hopOp = (d: number) =>
     q: tf.Tensor3D,
     slotMem: tf.Tensor3D,
     regMem: tf.Tensor3D,
-    bias: tf.Tensor3D,
+    bias: tf.Tensor4D,
   ) => tf.Tensor2D;
+
+/**
+ * Facts attending to facts, as one recorded op: softmax(q·memᵀ + mask)·mem for q [C, M, S·d] and
+ * mem [C, F, S·d], mask [C, 1, F]. The products take transposed operands as flags (free in the
+ * batched loop wasm runs) instead of the transposes a generic gradient records.
+ */
+const factAttend = (q: tf.Tensor3D, mem: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D =>
+  // The mask is data (no gradient): held by the op rather than passed as an input.
+  (
+    tf.customGrad(((q: tf.Tensor3D, mem: tf.Tensor3D, save: GradSave) => {
+      const p = tf.softmax(tf.add(tf.matMul(q, mem, false, true), mask)) as tf.Tensor3D;
+      save([q, mem, p]);
+      return {
+        value: tf.matMul(p, mem),
+        gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+          const [sq, sm, sp] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+          const dp = tf.matMul(dy, sm, false, true);
+          const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), 2, true))) as tf.Tensor3D;
+          return [tf.matMul(ds, sm), tf.add(tf.matMul(sp, dy, true, false), tf.matMul(ds, sq, true, false))];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+      q: tf.Tensor3D,
+      mem: tf.Tensor3D,
+    ) => tf.Tensor3D
+  )(q, mem);
 
 /** Hop ops by width d (a model's d is fixed: one op each). */
 const hopOps = new Map<number, ReturnType<typeof hopOp>>();
@@ -441,11 +467,10 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     const li = l % selfWeights(cfg);
     // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
     const q = planesToRows(mix(layerMap(maps.query, li), x), c, h);
-    const kT = tf.transpose(mem, [0, 2, 1]);
-    // On WebGPU one WGSL program (fused/attention.ts); elsewhere the tfjs ops, without its reshapes.
+    // On WebGPU one WGSL program (fused/attention.ts); elsewhere one op with its own gradient.
     const moved = fusedWebGpu()
-      ? attend(q, kT, mem, tf.reshape(mask, [c, 1, 1, f]) as tf.Tensor4D, 1)
-      : batchMatmul(tf.softmax(tf.add(batchMatmul(q, kT), mask)) as tf.Tensor3D, mem);
+      ? attend(q, tf.transpose(mem, [0, 2, 1]), mem, tf.reshape(mask, [c, 1, 1, f]) as tf.Tensor4D, 1)
+      : factAttend(q, mem, mask);
     const o = mix(layerMap(maps.value, li), rowsToPlanes(moved, h, d));
     r = update(tf.concat([x, o], 0), gates, li, nr);
   }
@@ -529,7 +554,7 @@ function answer(
       q,
       rep.slotMemory,
       rep.registerMemory,
-      tf.reshape(tf.slice(bias, [0, 0, m, 0], [c, qn, 1, k]), [c, qn, k]) as tf.Tensor3D,
+      tf.slice(bias, [0, 0, m, 0], [c, qn, 1, k]) as tf.Tensor4D,
     );
     const sd = q.shape[2];
     const planes = tf.reshape(tf.slice(read, [0, 0], [h, sd * nq]), [(h * sd) / d, nq, d]) as tf.Tensor3D;
