@@ -419,11 +419,32 @@ function planesToMemory(x: tf.Tensor3D, c: number): tf.Tensor3D {
 const allGates = (oneHot: tf.Tensor2D, w: Weights, p: string): tf.Tensor2D =>
   tf.transpose(denseInput(oneHot, w[`${p}_g_tok`] as tf.Tensor2D, w[`${p}_g`] as tf.Tensor1D));
 
+/** Σ_s g[s, r, n]·x[s, n, d] for g [S·nr, N], x [S, N, d], as one op with a hand-written gradient. */
+const gatedSum = tf.customGrad(((g: tf.Tensor2D, x: tf.Tensor3D, save: GradSave) => {
+  const [s, n, d] = x.shape;
+  const nr = g.shape[0] / s;
+  save([g, x]);
+  return {
+    value: tf.sum(tf.mul(tf.reshape(g, [s, nr, n, 1]), tf.reshape(x, [s, 1, n, d])), 0),
+    gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+      const [sg, sx] = saved as [tf.Tensor2D, tf.Tensor3D];
+      const dg = tf.reshape(tf.sum(tf.mul(tf.reshape(sx, [s, 1, n, d]), dy), 3), [s * nr, n]);
+      const dx =
+        nr === 1
+          ? tf.mul(tf.reshape(sg, [s, n, 1]), dy)
+          : tf.sum(tf.mul(tf.reshape(sg, [s, nr, n, 1]), dy), 1);
+      return [dg, dx];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  g: tf.Tensor2D,
+  x: tf.Tensor3D,
+) => tf.Tensor3D;
+
 /** New registers [nr, N, d]: each row mixes its source planes [S, N, d] with layer i's gates. */
 function update(sources: tf.Tensor3D, gates: tf.Tensor2D, i: number, nr: number): tf.Tensor3D {
-  const [s, n, d] = sources.shape;
-  const mine = tf.slice(gates, [i * s * nr, 0], [s * nr, n]);
-  return tf.sum(tf.mul(tf.reshape(mine, [s, nr, n, 1]), tf.reshape(sources, [s, 1, n, d])), 0);
+  const [s, n] = sources.shape;
+  return gatedSum(tf.slice(gates, [i * s * nr, 0], [s * nr, n]), sources);
 }
 
 /** The first register of each row, [1, N, d]. */
