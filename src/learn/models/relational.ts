@@ -165,6 +165,13 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
   return w;
 }
 
+/** t reshaped to `shape`, with no kernel when it has that shape already. */
+function flat(t: tf.Tensor, ...shape: number[]): tf.Tensor2D {
+  const same = shape.length === t.rank && shape.every((v, i) => v === t.shape[i]);
+  const y: tf.Tensor = same ? t : tf.reshape(t, shape);
+  return y as tf.Tensor2D;
+}
+
 /**
  * mix(A [K, S], X [S, R, d]) → [K, R, d]: K mixtures of the S source planes, as one 2D product
  * (tfjs-wasm runs 2D products through XNNPACK; batched ones are a plain loop, ~10x slower here).
@@ -175,7 +182,7 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
   const [s, r, d] = x.shape;
   const k = a.size / s;
   return {
-    value: tf.reshape(tf.matMul(tf.reshape(a, [k, s]), tf.reshape(x, [s, r * d])), [k, r, d]),
+    value: tf.reshape(tf.matMul(flat(a, k, s), tf.reshape(x, [s, r * d])), [k, r, d]),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [sa, sx] = saved as [tf.Tensor, tf.Tensor3D];
       const dy2 = tf.reshape(dy, [k, r * d]);
@@ -183,8 +190,8 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
       return [
         // K·S sums over R·d each: the plain loop with both operands read along rows is ~4x faster on
         // wasm than a transpose of X and an XNNPACK product with so few outputs.
-        tf.reshape(tf.matMul(dy2, x2, false, true), sa.shape),
-        tf.reshape(product(tf.reshape(sa, [k, s]), dy2, true, false), [s, r, d]),
+        flat(tf.matMul(dy2, x2, false, true), ...sa.shape),
+        tf.reshape(product(flat(sa, k, s), dy2, true, false), [s, r, d]),
       ];
     },
   };
@@ -344,10 +351,12 @@ const hopGrad = (d: number) => hopOps.get(d) ?? hopOps.set(d, hopOp(d)).get(d)!;
 
 /** Every layer's (or hop's) attention maps, made at once from the stacked weights of `p` (r or h). */
 interface Maps {
-  /** [n, H·S′, S]: row (h, s′) mixes the querying row's S sources into head h's query. */
-  query: tf.Tensor3D;
-  /** [n, H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
-  value: tf.Tensor3D;
+  /** How many layers (hops) the stack holds. */
+  n: number;
+  /** [n·H·S′, S]: row (layer, h, s′) mixes the querying row's S sources into head h's query. */
+  query: tf.Tensor2D;
+  /** [n·H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
+  value: tf.Tensor2D;
 }
 
 function attentionMaps(w: Weights, p: string): Maps {
@@ -356,25 +365,23 @@ function attentionMaps(w: Weights, p: string): Maps {
   const l = tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D); // [n·H, S′, S]
   const sq = l.shape[2]!;
   const query = tf.reshape(tf.mul(tf.reshape(l, [n, h * s * sq]), tf.reshape(w[`${p}_beta`]!, [n, 1])), [
-    n,
-    h * s,
+    n * h * s,
     sq,
-  ]) as tf.Tensor3D;
+  ]) as tf.Tensor2D;
   const eye = tf.tensor4d(
     Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
     [1, h, h, 1],
   );
   const value = tf.reshape(tf.mul(tf.reshape(w[`${p}_av`]!, [n, h, 1, s]), eye), [
-    n,
-    h,
+    n * h,
     h * s,
-  ]) as tf.Tensor3D;
-  return { query, value };
+  ]) as tf.Tensor2D;
+  return { n, query, value };
 }
 
-/** Layer i's map from a stack of n. */
-const layerMap = (maps: tf.Tensor3D, i: number): tf.Tensor =>
-  maps.shape[0] === 1 ? maps : tf.slice(maps, [i, 0, 0], [1, maps.shape[1], maps.shape[2]]);
+/** Layer i's map [K, S] from a stack of n [n, K, S] (viewed as rows [n·K, S]). */
+const layerMap = (maps: tf.Tensor2D, n: number, i: number): tf.Tensor2D =>
+  n === 1 ? maps : tf.slice(maps, [(i * maps.shape[0]) / n, 0], [maps.shape[0] / n, maps.shape[1]]);
 
 /**
  * Token planes [T, N, d] of one-hot rows (N × T·V, row-major): the rows are reordered token-major
@@ -468,7 +475,6 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   const d = cfg.d;
   const h = cfg.heads;
   const nr = registerCount(cfg);
-  const sf = factSources(shape, cfg);
   const mask = tf.tensor3d(g.factMask, [c, 1, f]);
   const oneHot = tf.tensor2d(g.facts, [c * f, t * shape.vocabSize]);
   const slots = embedSlots(g.facts, c * f, t, w.emb as tf.Tensor2D);
@@ -487,12 +493,12 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     if (l === cfg.selfLayers) break;
     const li = l % selfWeights(cfg);
     // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
-    const q = planesToRows(mix(layerMap(maps.query, li), x), c, h);
+    const q = planesToRows(mix(layerMap(maps.query, maps.n, li), x), c, h);
     // On WebGPU one WGSL program (fused/attention.ts); elsewhere one op with its own gradient.
     const moved = fusedWebGpu()
       ? attend(q, tf.transpose(mem, [0, 2, 1]), mem, tf.reshape(mask, [c, 1, 1, f]) as tf.Tensor4D, 1)
       : factAttend(q, mem, mask);
-    const o = mix(layerMap(maps.value, li), rowsToPlanes(moved, h, d));
+    const o = mix(layerMap(maps.value, maps.n, li), rowsToPlanes(moved, h, d));
     r = update(tf.concat([x, o], 0), gates, li, nr);
   }
   const maskData = new Float32Array(c * (levels.length * f + 1));
@@ -570,7 +576,7 @@ function answer(
   for (let m = 0; m < cfg.hops; m++) {
     const mi = cfg.shareHops ? 0 : m;
     const x = tf.concat([qSlots, r], 0);
-    const q = planesToRows(mix(layerMap(maps.query, mi), x), c, h);
+    const q = planesToRows(mix(layerMap(maps.query, maps.n, mi), x), c, h);
     const read = hopGrad(d)(
       q,
       rep.slotMemory,
@@ -582,7 +588,7 @@ function answer(
     // [H, C·Q, 1]: how much each head keeps the question's own register.
     const keep = tf.reshape(tf.slice(read, [0, sd * nq], [h, nq]), [h, nq, 1]);
     const o = tf.add(
-      mix(layerMap(maps.value, mi), planes),
+      mix(layerMap(maps.value, maps.n, mi), planes),
       tf.mul(keep, firstRegister(r, nr)),
     ) as tf.Tensor3D;
     r = update(tf.concat([x, o], 0), gates, mi, nr);
