@@ -21,8 +21,9 @@
  * L = ak·aqᵀ [S′, S] (a few numbers, made once per step): only the query side is mixed, and the
  * keys are the sources themselves, flattened to S·d. So the memory a question hop reads (every
  * level's sources, plus an empty "stay" entry) is built once per context encoding and shared by
- * every hop and every batch of questions; a hop is one product for the scores, one softmax and
- * one product for the values, with the heads as extra query rows.
+ * every hop and every batch of questions, kept split: the facts' slots once (the same at every
+ * level) and every level's registers; a hop is one op (scores, softmax, values, with the heads as
+ * extra query rows) with a hand-written gradient.
  */
 import * as tf from '@tensorflow/tfjs';
 import { attend } from '../fused/attention';
