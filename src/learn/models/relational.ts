@@ -21,8 +21,9 @@
  * L = ak·aqᵀ [S′, S] (a few numbers, made once per step): only the query side is mixed, and the
  * keys are the sources themselves, flattened to S·d. So the memory a question hop reads (every
  * level's sources, plus an empty "stay" entry) is built once per context encoding and shared by
- * every hop and every batch of questions; a hop is one product for the scores, one softmax and
- * one product for the values, with the heads as extra query rows.
+ * every hop and every batch of questions, kept split: the facts' slots once (the same at every
+ * level) and every level's registers; a hop is one op (scores, softmax, values, with the heads as
+ * extra query rows) with a hand-written gradient.
  */
 import * as tf from '@tensorflow/tfjs';
 import { attend } from '../fused/attention';
@@ -165,6 +166,13 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
   return w;
 }
 
+/** t reshaped to `shape`, with no kernel when it has that shape already. */
+function flat(t: tf.Tensor, ...shape: number[]): tf.Tensor2D {
+  const same = shape.length === t.rank && shape.every((v, i) => v === t.shape[i]);
+  const y: tf.Tensor = same ? t : tf.reshape(t, shape);
+  return y as tf.Tensor2D;
+}
+
 /**
  * mix(A [K, S], X [S, R, d]) → [K, R, d]: K mixtures of the S source planes, as one 2D product
  * (tfjs-wasm runs 2D products through XNNPACK; batched ones are a plain loop, ~10x slower here).
@@ -175,14 +183,16 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
   const [s, r, d] = x.shape;
   const k = a.size / s;
   return {
-    value: tf.reshape(tf.matMul(tf.reshape(a, [k, s]), tf.reshape(x, [s, r * d])), [k, r, d]),
+    value: tf.reshape(tf.matMul(flat(a, k, s), tf.reshape(x, [s, r * d])), [k, r, d]),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [sa, sx] = saved as [tf.Tensor, tf.Tensor3D];
       const dy2 = tf.reshape(dy, [k, r * d]);
       const x2 = tf.reshape(sx, [s, r * d]);
       return [
-        tf.reshape(product(dy2, x2, false, true), sa.shape),
-        tf.reshape(product(tf.reshape(sa, [k, s]), dy2, true, false), [s, r, d]),
+        // K·S sums over R·d each: the plain loop with both operands read along rows is ~4x faster on
+        // wasm than a transpose of X and an XNNPACK product with so few outputs.
+        flat(tf.matMul(dy2, x2, false, true), ...sa.shape),
+        tf.reshape(product(flat(sa, k, s), dy2, true, false), [s, r, d]),
       ];
     },
   };
@@ -194,12 +204,160 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
 /** mix(A [K, S] (or [1, K, S]), X [S, R, d]) → [K, R, d]. */
 export const mix = (a: tf.Tensor, x: tf.Tensor3D): tf.Tensor3D => mixGrad(a, x);
 
+/**
+ * One question hop over the memory, as one recorded op with a hand-written gradient. Out [H, S·Q·d + Q]
+ * (Q = C·questions): per head, its reads as source planes [S, Q, d] (slots, then registers), then
+ * each question's weight on "stay". Every slice of it is a few contiguous runs (a last-axis slice of
+ * rows is a JS loop per row on wasm).
+ * The memory is kept split: a fact's slots are the same at every level, so they are scored and read
+ * once ([C, F, T·d]) and only the registers per level ([C, L·F, nr·d]); the batched products (a
+ * plain loop on wasm, the step's main cost) are about half the size of the whole memory's.
+ * q [C, M, S·d] (M = questions × heads, heads inner), bias [C, Q, 1, L·F + 1] (shared by the heads).
+ */
+/** Reads [C, M, X·d] (rows (question, head)) → [H, X·Q·d]: head h's X planes [X, Q, d], flattened. */
+function toPlanes(x: tf.Tensor3D, h: number, d: number): tf.Tensor2D {
+  const [c, m, xd] = x.shape;
+  const nq = (c * m) / h;
+  return tf.reshape(tf.transpose(tf.reshape(x, [nq, (h * xd) / d, d]), [1, 0, 2]), [h, nq * xd]);
+}
+
+/** The inverse of toPlanes. */
+function fromPlanes(x: tf.Tensor2D, c: number, m: number, d: number): tf.Tensor3D {
+  const [h, n] = x.shape;
+  const nq = (c * m) / h;
+  return tf.reshape(tf.transpose(tf.reshape(x, [(h * n) / (nq * d), nq, d]), [1, 0, 2]), [c, m, n / nq]);
+}
+
+const hopOp = (d: number) =>
+  tf.customGrad(((
+    q: tf.Tensor3D,
+    slotMem: tf.Tensor3D,
+    regMem: tf.Tensor3D,
+    bias: tf.Tensor4D,
+    save: GradSave,
+  ) => {
+    const [c, m, sd] = q.shape;
+    const [, f, td] = slotMem.shape;
+    const [, lf, rd] = regMem.shape;
+    const qn = bias.shape[1];
+    const levels = lf / f;
+    const k = lf + 1;
+    const qs = tf.slice(q, [0, 0, 0], [c, m, td]);
+    const qr = tf.slice(q, [0, 0, td], [c, m, rd]);
+    const h = m / qn;
+    const nq = c * qn;
+    const scores = tf.add(
+      tf.reshape(
+        tf.pad(
+          tf.reshape(
+            tf.add(
+              tf.reshape(tf.matMul(qr, regMem, false, true), [c, m, levels, f]),
+              tf.reshape(tf.matMul(qs, slotMem, false, true), [c, m, 1, f]),
+            ),
+            [c, m, lf],
+          ),
+          [
+            [0, 0],
+            [0, 0],
+            [0, 1],
+          ],
+        ),
+        [c, qn, h, k],
+      ),
+      bias,
+    );
+    const p = tf.reshape(tf.softmax(scores), [c, m, k]) as tf.Tensor3D;
+    const pr = tf.slice(p, [0, 0, 0], [c, m, lf]);
+    const ps = tf.sum(tf.reshape(pr, [c, m, levels, f]), 2);
+    save([q, slotMem, regMem, p]);
+    return {
+      value: tf.concat(
+        [
+          toPlanes(tf.matMul(ps, slotMem), h, d),
+          toPlanes(tf.matMul(pr, regMem), h, d),
+          tf.transpose(tf.reshape(tf.slice(p, [0, 0, lf], [c, m, 1]), [nq, h])),
+        ],
+        1,
+      ),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [sq, ss, sr, sp] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+        const spr = tf.slice(sp, [0, 0, 0], [c, m, lf]);
+        const sps = tf.sum(tf.reshape(spr, [c, m, levels, f]), 2);
+        const dyS = fromPlanes(tf.slice(dy, [0, 0], [h, td * nq]), c, m, d);
+        const dyR = fromPlanes(tf.slice(dy, [0, td * nq], [h, rd * nq]), c, m, d);
+        const dKeep = tf.reshape(tf.transpose(tf.slice(dy, [0, sd * nq], [h, nq])), [c, m, 1]);
+        // Gradient of the weights p: a slot read counts at every level.
+        const dp = tf.concat(
+          [
+            tf.reshape(
+              tf.add(
+                tf.reshape(tf.matMul(dyR, sr, false, true), [c, m, levels, f]),
+                tf.reshape(tf.matMul(dyS, ss, false, true), [c, m, 1, f]),
+              ),
+              [c, m, lf],
+            ),
+            dKeep,
+          ],
+          2,
+        );
+        const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), 2, true))) as tf.Tensor3D;
+        const dsr = tf.slice(ds, [0, 0, 0], [c, m, lf]);
+        const dss = tf.sum(tf.reshape(dsr, [c, m, levels, f]), 2);
+        const qs = tf.slice(sq, [0, 0, 0], [c, m, td]);
+        const qr = tf.slice(sq, [0, 0, td], [c, m, rd]);
+        return [
+          tf.concat([tf.matMul(dss, ss), tf.matMul(dsr, sr)], 2),
+          tf.add(tf.matMul(sps, dyS, true, false), tf.matMul(dss, qs, true, false)),
+          tf.add(tf.matMul(spr, dyR, true, false), tf.matMul(dsr, qr, true, false)),
+          tf.sum(tf.reshape(ds, [c, qn, m / qn, k]), 2, true),
+        ];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+    q: tf.Tensor3D,
+    slotMem: tf.Tensor3D,
+    regMem: tf.Tensor3D,
+    bias: tf.Tensor4D,
+  ) => tf.Tensor2D;
+
+/**
+ * Facts attending to facts, as one recorded op: softmax(q·memᵀ + mask)·mem for q [C, M, S·d] and
+ * mem [C, F, S·d], mask [C, 1, F]. The products take transposed operands as flags (free in the
+ * batched loop wasm runs) instead of the transposes a generic gradient records.
+ */
+const factAttend = (q: tf.Tensor3D, mem: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D =>
+  // The mask is data (no gradient): held by the op rather than passed as an input.
+  (
+    tf.customGrad(((q: tf.Tensor3D, mem: tf.Tensor3D, save: GradSave) => {
+      const p = tf.softmax(tf.add(tf.matMul(q, mem, false, true), mask)) as tf.Tensor3D;
+      save([q, mem, p]);
+      return {
+        value: tf.matMul(p, mem),
+        gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+          const [sq, sm, sp] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+          const dp = tf.matMul(dy, sm, false, true);
+          const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), 2, true))) as tf.Tensor3D;
+          return [tf.matMul(ds, sm), tf.add(tf.matMul(sp, dy, true, false), tf.matMul(ds, sq, true, false))];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+      q: tf.Tensor3D,
+      mem: tf.Tensor3D,
+    ) => tf.Tensor3D
+  )(q, mem);
+
+/** Hop ops by width d (a model's d is fixed: one op each). */
+const hopOps = new Map<number, ReturnType<typeof hopOp>>();
+const hopGrad = (d: number) => hopOps.get(d) ?? hopOps.set(d, hopOp(d)).get(d)!;
+
 /** Every layer's (or hop's) attention maps, made at once from the stacked weights of `p` (r or h). */
 interface Maps {
-  /** [n, H·S′, S]: row (h, s′) mixes the querying row's S sources into head h's query. */
-  query: tf.Tensor3D;
-  /** [n, H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
-  value: tf.Tensor3D;
+  /** How many layers (hops) the stack holds. */
+  n: number;
+  /** [n·H·S′, S]: row (layer, h, s′) mixes the querying row's S sources into head h's query. */
+  query: tf.Tensor2D;
+  /** [n·H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
+  value: tf.Tensor2D;
 }
 
 function attentionMaps(w: Weights, p: string): Maps {
@@ -208,25 +366,23 @@ function attentionMaps(w: Weights, p: string): Maps {
   const l = tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D); // [n·H, S′, S]
   const sq = l.shape[2]!;
   const query = tf.reshape(tf.mul(tf.reshape(l, [n, h * s * sq]), tf.reshape(w[`${p}_beta`]!, [n, 1])), [
-    n,
-    h * s,
+    n * h * s,
     sq,
-  ]) as tf.Tensor3D;
+  ]) as tf.Tensor2D;
   const eye = tf.tensor4d(
     Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
     [1, h, h, 1],
   );
   const value = tf.reshape(tf.mul(tf.reshape(w[`${p}_av`]!, [n, h, 1, s]), eye), [
-    n,
-    h,
+    n * h,
     h * s,
-  ]) as tf.Tensor3D;
-  return { query, value };
+  ]) as tf.Tensor2D;
+  return { n, query, value };
 }
 
-/** Layer i's map from a stack of n. */
-const layerMap = (maps: tf.Tensor3D, i: number): tf.Tensor =>
-  maps.shape[0] === 1 ? maps : tf.slice(maps, [i, 0, 0], [1, maps.shape[1], maps.shape[2]]);
+/** Layer i's map [K, S] from a stack of n [n, K, S] (viewed as rows [n·K, S]). */
+const layerMap = (maps: tf.Tensor2D, n: number, i: number): tf.Tensor2D =>
+  n === 1 ? maps : tf.slice(maps, [(i * maps.shape[0]) / n, 0], [maps.shape[0] / n, maps.shape[1]]);
 
 /**
  * Token planes [T, N, d] of one-hot rows (N × T·V, row-major): the rows are reordered token-major
@@ -271,11 +427,32 @@ function planesToMemory(x: tf.Tensor3D, c: number): tf.Tensor3D {
 const allGates = (oneHot: tf.Tensor2D, w: Weights, p: string): tf.Tensor2D =>
   tf.transpose(denseInput(oneHot, w[`${p}_g_tok`] as tf.Tensor2D, w[`${p}_g`] as tf.Tensor1D));
 
+/** Σ_s g[s, r, n]·x[s, n, d] for g [S·nr, N], x [S, N, d], as one op with a hand-written gradient. */
+const gatedSum = tf.customGrad(((g: tf.Tensor2D, x: tf.Tensor3D, save: GradSave) => {
+  const [s, n, d] = x.shape;
+  const nr = g.shape[0] / s;
+  save([g, x]);
+  return {
+    value: tf.sum(tf.mul(tf.reshape(g, [s, nr, n, 1]), tf.reshape(x, [s, 1, n, d])), 0),
+    gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+      const [sg, sx] = saved as [tf.Tensor2D, tf.Tensor3D];
+      const dg = tf.reshape(tf.sum(tf.mul(tf.reshape(sx, [s, 1, n, d]), dy), 3), [s * nr, n]);
+      const dx =
+        nr === 1
+          ? tf.mul(tf.reshape(sg, [s, n, 1]), dy)
+          : tf.sum(tf.mul(tf.reshape(sg, [s, nr, n, 1]), dy), 1);
+      return [dg, dx];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  g: tf.Tensor2D,
+  x: tf.Tensor3D,
+) => tf.Tensor3D;
+
 /** New registers [nr, N, d]: each row mixes its source planes [S, N, d] with layer i's gates. */
 function update(sources: tf.Tensor3D, gates: tf.Tensor2D, i: number, nr: number): tf.Tensor3D {
-  const [s, n, d] = sources.shape;
-  const mine = tf.slice(gates, [i * s * nr, 0], [s * nr, n]);
-  return tf.sum(tf.mul(tf.reshape(mine, [s, nr, n, 1]), tf.reshape(sources, [s, 1, n, d])), 0);
+  const [s, n] = sources.shape;
+  return gatedSum(tf.slice(gates, [i * s * nr, 0], [s * nr, n]), sources);
 }
 
 /** The first register of each row, [1, N, d]. */
@@ -283,9 +460,9 @@ const firstRegister = (r: tf.Tensor3D, nr: number): tf.Tensor3D =>
   nr === 1 ? r : tf.slice(r, [0, 0, 0], [1, r.shape[1], r.shape[2]]);
 
 export interface RelationalContexts extends EncodedContexts {
-  /** Every level's fact sources and one empty "stay" entry: [C, levels·F + 1, S·d], and transposed. */
-  memory: tf.Tensor3D;
-  memoryT: tf.Tensor3D;
+  /** The facts' slots [C, F, T·d] (the same at every level) and every level's registers [C, levels·F, nr·d]. */
+  slotMemory: tf.Tensor3D;
+  registerMemory: tf.Tensor3D;
   /** [C, 1, 1, levels·F + 1]: −1e9 on padding facts, 0 elsewhere. */
   memoryMask: tf.Tensor4D;
   pointerKeysT: tf.Tensor3D | null;
@@ -299,7 +476,6 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   const d = cfg.d;
   const h = cfg.heads;
   const nr = registerCount(cfg);
-  const sf = factSources(shape, cfg);
   const mask = tf.tensor3d(g.factMask, [c, 1, f]);
   const oneHot = tf.tensor2d(g.facts, [c * f, t * shape.vocabSize]);
   const slots = embedSlots(g.facts, c * f, t, w.emb as tf.Tensor2D);
@@ -307,25 +483,25 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   const maps = attentionMaps(w, 'r');
   const gates = allGates(oneHot, w, 'r');
   const levels: tf.Tensor3D[] = [];
+  const registers: tf.Tensor3D[] = [];
   let first: tf.Tensor3D | null = null;
   for (let l = 0; l <= cfg.selfLayers; l++) {
     const x = tf.concat([slots, r], 0);
     first ??= x;
     const mem = planesToMemory(x, c);
     levels.push(mem);
+    registers.push(nr === 1 ? (tf.reshape(r, [c, f, d]) as tf.Tensor3D) : planesToMemory(r, c));
     if (l === cfg.selfLayers) break;
     const li = l % selfWeights(cfg);
     // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
-    const q = planesToRows(mix(layerMap(maps.query, li), x), c, h);
-    const kT = tf.transpose(mem, [0, 2, 1]);
-    // On WebGPU one WGSL program (fused/attention.ts); elsewhere the tfjs ops, without its reshapes.
+    const q = planesToRows(mix(layerMap(maps.query, maps.n, li), x), c, h);
+    // On WebGPU one WGSL program (fused/attention.ts); elsewhere one op with its own gradient.
     const moved = fusedWebGpu()
-      ? attend(q, kT, mem, tf.reshape(mask, [c, 1, 1, f]) as tf.Tensor4D, 1)
-      : batchMatmul(tf.softmax(tf.add(batchMatmul(q, kT), mask)) as tf.Tensor3D, mem);
-    const o = mix(layerMap(maps.value, li), rowsToPlanes(moved, h, d));
+      ? attend(q, tf.transpose(mem, [0, 2, 1]), mem, tf.reshape(mask, [c, 1, 1, f]) as tf.Tensor4D, 1)
+      : factAttend(q, mem, mask);
+    const o = mix(layerMap(maps.value, maps.n, li), rowsToPlanes(moved, h, d));
     r = update(tf.concat([x, o], 0), gates, li, nr);
   }
-  const memory = tf.concat([...levels, tf.zeros([c, 1, sf * d])], 1) as tf.Tensor3D;
   const maskData = new Float32Array(c * (levels.length * f + 1));
   for (let ci = 0; ci < c; ci++)
     for (let l = 0; l < levels.length; l++)
@@ -335,8 +511,8 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     : null;
   const rep = {
     contexts: c,
-    memory,
-    memoryT: tf.transpose(memory, [0, 2, 1]),
+    slotMemory: planesToMemory(slots, c),
+    registerMemory: tf.concat(registers, 1) as tf.Tensor3D,
     memoryMask: tf.tensor4d(maskData, [c, 1, 1, levels.length * f + 1]),
     pointerKeysT,
     pointerMask: cfg.pointer ? tf.tensor3d(g.pointerMask, [c, 1, f]) : null,
@@ -344,8 +520,8 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   return {
     ...rep,
     tensors: () => [
-      rep.memory,
-      rep.memoryT,
+      rep.slotMemory,
+      rep.registerMemory,
       rep.memoryMask,
       ...(rep.pointerKeysT ? [rep.pointerKeysT] : []),
       ...(rep.pointerMask ? [rep.pointerMask] : []),
@@ -383,7 +559,7 @@ function answer(
   const d = cfg.d;
   const f = shape.maxFacts;
   const nr = registerCount(cfg);
-  const k = rep.memory.shape[1];
+  const k = rep.registerMemory.shape[1] + 1;
   const qOneHot = tf.tensor2d(g.questions, [nq, shape.questionTokens * shape.vocabSize]);
   const qSlots = embedSlots(g.questions, nq, shape.questionTokens, w.emb as tf.Tensor2D);
   let r = mix(w.rho_q!, qSlots);
@@ -401,20 +577,19 @@ function answer(
   for (let m = 0; m < cfg.hops; m++) {
     const mi = cfg.shareHops ? 0 : m;
     const x = tf.concat([qSlots, r], 0);
-    const q = planesToRows(mix(layerMap(maps.query, mi), x), c, h);
-    const scores = tf.add(
-      tf.reshape(batchMatmul(q, rep.memoryT), [c, qn, h, k]),
-      tf.slice(bias, [0, 0, m, 0], [c, qn, 1, k]),
+    const q = planesToRows(mix(layerMap(maps.query, maps.n, mi), x), c, h);
+    const read = hopGrad(d)(
+      q,
+      rep.slotMemory,
+      rep.registerMemory,
+      tf.slice(bias, [0, 0, m, 0], [c, qn, 1, k]) as tf.Tensor4D,
     );
-    const att = tf.softmax(scores);
-    const moved = batchMatmul(tf.reshape(att, [c, qn * h, k]) as tf.Tensor3D, rep.memory);
-    // [C, Q, H, 1] → [H, C·Q, 1]: how much each head keeps the question's own register.
-    const keep = tf.reshape(
-      tf.transpose(tf.reshape(tf.slice(att, [0, 0, 0, k - 1], [c, qn, h, 1]), [nq, h])),
-      [h, nq, 1],
-    );
+    const sd = q.shape[2];
+    const planes = tf.reshape(tf.slice(read, [0, 0], [h, sd * nq]), [(h * sd) / d, nq, d]) as tf.Tensor3D;
+    // [H, C·Q, 1]: how much each head keeps the question's own register.
+    const keep = tf.reshape(tf.slice(read, [0, sd * nq], [h, nq]), [h, nq, 1]);
     const o = tf.add(
-      mix(layerMap(maps.value, mi), rowsToPlanes(moved, h, d)),
+      mix(layerMap(maps.value, maps.n, mi), planes),
       tf.mul(keep, firstRegister(r, nr)),
     ) as tf.Tensor3D;
     r = update(tf.concat([x, o], 0), gates, mi, nr);
