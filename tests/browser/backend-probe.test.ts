@@ -84,8 +84,9 @@ describe('the auto probe in the training worker', () => {
           new RegExp(`^${label}: (\\d+\\.\\dx faster than|as fast as|the only backend)`),
         );
         expect(chosen.probe?.backend).toBe(chosen.backend);
+        // Keyed by the task's model too: permutation runs the relational model.
         expect(chosen.probe?.key).toMatch(
-          /^tfjs \d+\.\d+\.\d+ \| webgpu .*; webgl .*; \d+ cores; not isolated \| cpu,wasm,webgl,webgpu$/,
+          /^tfjs \d+\.\d+\.\d+ \| webgpu .*; webgl .*; \d+ cores; not isolated \| cpu,wasm,webgl,webgpu \| small .*relational=true/,
         );
         // A software GPU (SwiftShader here) is not measured; with a real one, rates come back.
         if (/faster than|as fast as/.test(chosen.reason ?? ''))
