@@ -7,17 +7,25 @@
 import { statSync } from 'node:fs';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Slowest first (seconds alone, 2 cores, loaded): browser/app 109, workshop-kit 89, … */
+/** Slowest first (seconds in a fresh clone's `npm test`, 2 cores): browser/app 113, workshop-kit 101, … */
 const SLOW = [
   'tests/browser/app.test.ts',
-  'tests/learn/relational.test.ts',
   'tests/browser/workshop-kit.test.ts',
   'tests/learn/training.test.ts',
-  'tests/browser/be-overseer.test.ts',
+  'tests/learn/learned-overseer.test.ts',
+  'tests/browser/lesson.test.ts',
   'tests/learn/webgpu-rounds.test.ts',
-  'tests/browser/hosting.test.ts',
-  'tests/cli/stop-signals.test.ts',
   'tests/browser/stage.test.ts',
+  'tests/cli/stop-signals.test.ts',
+  'tests/browser/noise.test.ts',
+  'tests/browser/isolation.test.ts',
+  'tests/learn/fused-webgpu.test.ts',
+  'tests/learn/relational.test.ts',
+  'tests/browser/learned-overseer.test.ts',
+  'tests/browser/first-page.test.ts',
+  'tests/browser/be-overseer.test.ts',
+  'tests/browser/backend-reason.test.ts',
+  'tests/browser/hosting.test.ts',
   'tests/learn/cli.test.ts',
 ];
 
