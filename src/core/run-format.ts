@@ -41,16 +41,38 @@ export type SnapshotWeights = Record<string, { shape: number[]; data: string }>;
  * (src/learn's SessionConfig; its model shape is kept as plain numbers and flags here).
  */
 export interface SnapshotConfig extends RunSettings {
+  /** Train the supervised baseline too (default true). */
   supervised?: boolean;
+  /** Questions per context in a training batch (default per task). */
   questionsPerContext?: number;
+  /** Skip `?` targets when training (default true). */
   skipUnknown?: boolean;
+  /** Override the model's shape (advanced; modelSize picks one otherwise). */
   model?: Record<string, number | boolean>;
+  /** Minimum held-out questions (default 500). */
   heldOutQuestions?: number;
+  /**
+   * Ground-truth-free depth curriculum (default true): amplification trains on depths 1…D and
+   * admits D+1 once X agrees with Amp(X) on `admitAgreement` of fresh questions of every depth ≤ D.
+   */
   curriculum?: boolean;
   admitAgreement?: number;
+  /** Per context in an amplification batch: how many of H's subquestions to train on too (default per task). */
   subquestionsPerContext?: number;
+  /** Share of each amplification batch drawn at the deepest admitted depth (the rest uniform below it). */
   deepestShare?: number;
+  /**
+   * When to evaluate on the held-out set (default 'every-round'). 'auto': after the first round,
+   * then only once amplification has trained at least EVAL_RATIO times as long as the last
+   * evaluation took, so evaluation costs at most about 1/(1+EVAL_RATIO) of the thread's time
+   * when rounds are short. Rounds not evaluated give no metrics (their numbers are skipped).
+   */
   evaluation?: 'every-round' | 'auto';
+  /**
+   * Warm-up and decay of amplification's learning rate (learningRate is then its peak). Default:
+   * largeStepSchedule's for steps larger than the task's own when learningRate is left unset,
+   * else none (constant).
+   */
   learningRateSchedule?: LearningRateSchedule | null;
 }
 

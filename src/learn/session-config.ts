@@ -4,46 +4,19 @@
  * scaled on a hardware GPU, and checked.
  */
 import { overseerNoiseProblem } from '../core/noisy-overseer';
-import { OVERSEER_KINDS, SETTING_KEYS, SETTINGS, settingProblem, type RunSettings } from '../core/settings';
+import type { SnapshotConfig } from '../core/run-format';
+import { OVERSEER_KINDS, SETTING_KEYS, SETTINGS, settingProblem } from '../core/settings';
 import { resolveParams, type AnyTask, type Params } from '../core/task';
 import { MODEL_CONFIGS, PAPER_BATCH_SIZE, stepDefaults, TASK_DEFAULTS } from './defaults';
 import type { ModelConfig } from './model';
-import { largeStepSchedule, learningRateScheduleProblem, type LearningRateSchedule } from './lr-schedule';
+import { largeStepSchedule, learningRateScheduleProblem } from './lr-schedule';
 
-export interface SessionConfig extends RunSettings {
-  /**
-   * Warm-up and decay of amplification's learning rate (learningRate is then its peak). Default:
-   * largeStepSchedule's for steps larger than the task's own when learningRate is left unset,
-   * else none (constant).
-   */
-  learningRateSchedule?: LearningRateSchedule | null;
-  /** Train the supervised baseline too (default true). */
-  supervised?: boolean;
-  /** Questions per context in a training batch (default per task). */
-  questionsPerContext?: number;
-  /** Skip `?` targets when training (default true). */
-  skipUnknown?: boolean;
-  /** Override the model's shape (advanced; modelSize picks one otherwise). */
+/**
+ * A session's configuration: a run's settings and the session's own knobs, as a saved run carries
+ * them (core's SnapshotConfig, where each is described), with the model's shape as the learner types it.
+ */
+export interface SessionConfig extends Omit<SnapshotConfig, 'model'> {
   model?: Partial<ModelConfig>;
-  /** Minimum held-out questions (default 500). */
-  heldOutQuestions?: number;
-  /**
-   * Ground-truth-free depth curriculum (default true): amplification trains on depths 1…D and
-   * admits D+1 once X agrees with Amp(X) on `admitAgreement` of fresh questions of every depth ≤ D.
-   */
-  curriculum?: boolean;
-  admitAgreement?: number;
-  /** Per context in an amplification batch: how many of H's subquestions to train on too (default per task). */
-  subquestionsPerContext?: number;
-  /** Share of each amplification batch drawn at the deepest admitted depth (the rest uniform below it). */
-  deepestShare?: number;
-  /**
-   * When to evaluate on the held-out set (default 'every-round'). 'auto': after the first round,
-   * then only once amplification has trained at least EVAL_RATIO times as long as the last
-   * evaluation took, so evaluation costs at most about 1/(1+EVAL_RATIO) of the thread's time
-   * when rounds are short. Rounds not evaluated give no metrics (their numbers are skipped).
-   */
-  evaluation?: 'every-round' | 'auto';
 }
 
 export type ResolvedConfig = Required<Omit<SessionConfig, 'size' | 'model' | 'evaluation'>> & {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperimentArgs } from '../../src/cli/experiment-flags';
-import { expectRejected, runScript } from './spawn-cli';
+import { expectRejected, firstLineThrown, runScript } from './spawn-cli';
 
-/** The first line of what parsing experiment's flags threw (runCli prints that line). */
-function rejection(args: string[]): string | undefined {
-  try {
-    parseExperimentArgs(args);
-  } catch (err) {
-    return (err instanceof Error ? err.message : String(err)).split('\n')[0];
-  }
-  return undefined;
-}
+const rejection = (args: string[]) => firstLineThrown(parseExperimentArgs, args);
 
 describe('--overseer-noise and bench:noise flags', () => {
   it('reject bad noise rates with one clear line and a non-zero exit', async () => {

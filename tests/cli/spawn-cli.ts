@@ -137,3 +137,13 @@ export function npmRunUntilSignalled(
     }),
   );
 }
+
+/** The first line of what `parse(args)` threw (a CLI prints that line), or undefined if nothing was thrown. */
+export function firstLineThrown(parse: (args: string[]) => unknown, args: string[]): string | undefined {
+  try {
+    parse(args);
+  } catch (err) {
+    return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  }
+  return undefined;
+}

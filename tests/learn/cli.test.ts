@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExperimentArgs } from '../../src/cli/experiment-flags';
-import { expectRejected, npmRunUntilSignalled } from '../cli/spawn-cli';
+import { expectRejected, firstLineThrown, npmRunUntilSignalled } from '../cli/spawn-cli';
 
 const cases: [string[], RegExp][] = [
   [['--task', 'nope'], /--task must be one of permutation/],
@@ -20,15 +20,7 @@ const cases: [string[], RegExp][] = [
   [['--task', 'permutation', '--seed'], /--seed needs a value/],
 ];
 
-/** The first line of what parsing threw (runCli prints that line), or undefined if nothing was thrown. */
-function rejection(args: string[]): string | undefined {
-  try {
-    parseExperimentArgs(args);
-  } catch (err) {
-    return (err instanceof Error ? err.message : String(err)).split('\n')[0];
-  }
-  return undefined;
-}
+const rejection = (args: string[]) => firstLineThrown(parseExperimentArgs, args);
 
 describe('experiment CLI flags', () => {
   it('rejects each bad flag with its one-line message (parsed in process)', () => {
