@@ -49,8 +49,6 @@ export interface SnapshotConfig extends RunSettings {
   skipUnknown?: boolean;
   /** Override the model's shape (advanced; modelSize picks one otherwise). */
   model?: Record<string, number | boolean>;
-  /** Minimum held-out questions (default 500). */
-  heldOutQuestions?: number;
   /**
    * Ground-truth-free depth curriculum (default true): amplification trains on depths 1…D and
    * admits D+1 once X agrees with Amp(X) on `admitAgreement` of fresh questions of every depth ≤ D.
@@ -533,8 +531,8 @@ function validateSnapshot(v: unknown, path: string, settings: RunSettings): Sess
   for (const k of SETTING_KEYS)
     if (config[k] === undefined && c[k] !== undefined && c[k] !== null)
       config[k] = settingValue(k, c[k], `${path}.config`);
-  for (const k of ['questionsPerContext', 'heldOutQuestions'])
-    if (c[k] !== undefined) config[k] = int(c[k], `${path}.config.${k}`, 1, 100_000);
+  if (c.questionsPerContext !== undefined)
+    config.questionsPerContext = int(c.questionsPerContext, `${path}.config.questionsPerContext`, 1, 100_000);
   if (c.subquestionsPerContext !== undefined)
     config.subquestionsPerContext = int(
       c.subquestionsPerContext,

@@ -158,6 +158,18 @@ export const SETTINGS = {
     saved: true,
     help: "who decomposes in Amp(X): H, or H' learned from H's steps",
   },
+  heldOutQuestions: {
+    type: 'int',
+    min: 1,
+    max: 100_000,
+    absent: { default: 500 },
+    url: 'heldout',
+    absentText: '500',
+    flag: 'held-out',
+    identity: 'held-out',
+    saved: true,
+    help: 'held-out questions scored at each evaluation, at least (default 500; fewer: quicker rounds, noisier figures)',
+  },
   learningRate: {
     type: 'number',
     min: 0,

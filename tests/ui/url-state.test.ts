@@ -16,6 +16,7 @@ describe('URL state', () => {
       'batch',
       'noise',
       'overseer',
+      'heldout',
       'backend',
       'speed',
       'hide',
@@ -60,7 +61,7 @@ describe('URL state', () => {
 
   test('valid values are read', () => {
     const { state, notices } = parseUrlState(
-      '?task=union-find&preset=paper&size=12&seed=42&backend=wasm&steps=30&speed=fast&model=medium&overseer=learned&hide=controls,explain',
+      '?task=union-find&preset=paper&size=12&seed=42&backend=wasm&steps=30&speed=fast&model=medium&overseer=learned&heldout=120&hide=controls,explain',
     );
     expect(notices).toEqual([]);
     expect(state).toEqual({
@@ -73,6 +74,7 @@ describe('URL state', () => {
       speed: 'fast',
       model: 'medium',
       overseer: 'learned',
+      heldout: 120,
       hide: ['controls', 'explain'],
       round: undefined,
       presenter: false,
@@ -95,6 +97,7 @@ describe('URL state', () => {
     ['overseer', 'overseer=robot'],
     ['model', 'model=xl'],
     ['hide', 'hide=controls,everything'],
+    ['heldout', 'heldout=0'],
   ])('an invalid %s falls back to its default with a notice naming it (%s)', (param, query) => {
     const { state, notices } = parseUrlState(query);
     expect(notices).toHaveLength(1);
