@@ -26,11 +26,13 @@ const stat = async (page: Page, name: string): Promise<string> =>
 const tableRows = accuracyRows;
 
 describe('the app', () => {
-  test('runs on WebGPU; "Step round" adds a table row and updates the tree', async () => {
+  test('runs on WebGPU; "Step round" adds a table row and updates the tree; a lost GPU device stops training with a Restart action; restarting falls back and says so', async () => {
     // Forced: "auto" measures, and does not pick SwiftShader's software WebGPU. The smallest real
     // round (SwiftShader is slow): wildcard at its smallest size (2 strings), one step of one
     // question, the small model. (permutation at size 2 was slower here: over 110 s for the round.)
-    const { page, errors, close } = await app.open('?backend=webgpu&size=2&steps=1&batch=1&model=small');
+    const { page, errors, close } = await app.open(
+      '?backend=webgpu&size=2&steps=1&batch=1&model=small&heldout=8',
+    );
     await waitReady(page, 'webgpu');
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
     const tree = page.getByRole('tree', { name: 'Decomposition tree' });
@@ -56,8 +58,45 @@ describe('the app', () => {
     expect(labels.some((l) => l.includes('X says'))).toBe(true);
     await screenshot(page, 'app-after-step-webgpu');
     expect(errors).toEqual([]);
+    // Then the GPU is lost (in the same page: a WebGPU start and round are the slow part here).
+    const worker = page.workers().find((w) => w.url().includes('training'));
+    expect(worker, 'the training worker is running').toBeDefined();
+    const lost = await worker!.evaluate(() =>
+      (self as unknown as { amplabTest: { loseGpu(): boolean } }).amplabTest.loseGpu(),
+    );
+    expect(lost).toBe(true);
+    const alert = page.getByRole('alert').filter({ hasText: 'WebGPU device was lost' });
+    await alert.waitFor({ timeout: 10_000 });
+    await waitStatus(page, 'stopped (was webgpu)');
+    await screenshot(page, 'app-device-lost');
+    // The page is alive: a new question still draws.
+    await page.getByRole('button', { name: 'New question' }).click();
+    expect(
+      await page.getByRole('tree', { name: 'Decomposition tree' }).getByRole('treeitem').count(),
+    ).toBeGreaterThanOrEqual(3);
+    await alert.getByRole('button', { name: 'Restart' }).click();
+    await waitReady(page, 'webgl');
+    const notice = page.getByRole('alert').filter({ hasText: 'using webgl instead' });
+    await expect.poll(() => notice.count()).toBe(1);
+    expect(await notice.textContent()).toContain('webgpu');
+    await screenshot(page, 'app-after-restart-webgl');
+    // Losing the WebGL context too: restart falls back once more, to wasm.
+    const worker2 = page.workers().find((w) => w.url().includes('training') && w !== worker);
+    expect(worker2, 'a fresh training worker').toBeDefined();
+    expect(
+      await worker2!.evaluate(() =>
+        (self as unknown as { amplabTest: { loseGpu(): boolean } }).amplabTest.loseGpu(),
+      ),
+    ).toBe(true);
+    const glAlert = page.getByRole('alert').filter({ hasText: 'WebGL context was lost' });
+    await glAlert.waitFor({ timeout: 10_000 });
+    await glAlert.getByRole('button', { name: 'Restart' }).click();
+    await waitReady(page, 'wasm');
+    // Restarting brought back the kept run (round 1), and it trains on.
+    expect(await stat(page, 'round')).toBe('1');
+    await stepRound(page, 2);
     await close();
-  });
+  }, 240_000);
 
   test('Play becomes Pause, and Pause stops training, also mid-round', async () => {
     const { page, errors, close } = await app.open('?backend=wasm&steps=400&model=small&speed=max');
@@ -171,46 +210,6 @@ describe('the app', () => {
 });
 
 describe('recovery and options', () => {
-  test('a lost GPU device stops training with a Restart action; restarting falls back and says so', async () => {
-    const { page, close } = await app.open('?backend=webgpu&size=2&steps=1&batch=1&model=small');
-    await waitReady(page, 'webgpu');
-    const worker = page.workers().find((w) => w.url().includes('training'));
-    expect(worker, 'the training worker is running').toBeDefined();
-    const lost = await worker!.evaluate(() =>
-      (self as unknown as { amplabTest: { loseGpu(): boolean } }).amplabTest.loseGpu(),
-    );
-    expect(lost).toBe(true);
-    const alert = page.getByRole('alert').filter({ hasText: 'WebGPU device was lost' });
-    await alert.waitFor({ timeout: 10_000 });
-    await waitStatus(page, 'stopped (was webgpu)');
-    await screenshot(page, 'app-device-lost');
-    // The page is alive: a new question still draws.
-    await page.getByRole('button', { name: 'New question' }).click();
-    expect(
-      await page.getByRole('tree', { name: 'Decomposition tree' }).getByRole('treeitem').count(),
-    ).toBeGreaterThanOrEqual(3);
-    await alert.getByRole('button', { name: 'Restart' }).click();
-    await waitReady(page, 'webgl');
-    const notice = page.getByRole('alert').filter({ hasText: 'using webgl instead' });
-    await expect.poll(() => notice.count()).toBe(1);
-    expect(await notice.textContent()).toContain('webgpu');
-    await screenshot(page, 'app-after-restart-webgl');
-    // Losing the WebGL context too: restart falls back once more, to wasm.
-    const worker2 = page.workers().find((w) => w.url().includes('training') && w !== worker);
-    expect(worker2, 'a fresh training worker').toBeDefined();
-    expect(
-      await worker2!.evaluate(() =>
-        (self as unknown as { amplabTest: { loseGpu(): boolean } }).amplabTest.loseGpu(),
-      ),
-    ).toBe(true);
-    const glAlert = page.getByRole('alert').filter({ hasText: 'WebGL context was lost' });
-    await glAlert.waitFor({ timeout: 10_000 });
-    await glAlert.getByRole('button', { name: 'Restart' }).click();
-    await waitReady(page, 'wasm');
-    await stepRound(page, 1);
-    await close();
-  });
-
   test('ArrowRight steps a round; hide= hides parts of the page; first paint is quick', async () => {
     const { page, errors, close } = await app.open('?backend=wasm&steps=1&model=small&hide=explain,facts');
     await page.getByRole('tree', { name: 'Decomposition tree' }).getByRole('treeitem').first().waitFor();
