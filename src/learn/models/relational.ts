@@ -30,6 +30,7 @@ import { attend } from '../fused/attention';
 import { product } from '../fused/products';
 import { fusedOps } from '../fused/switch';
 import { batchMatmul, dense, denseInput, matmul } from '../ops';
+import { withoutSaveCopies } from '../tape';
 import type {
   AnswerModel,
   EncodedContexts,
@@ -633,4 +634,9 @@ function flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops {
   return { perContext: 2 * perContext, perQuestion: 2 * perQuestion };
 }
 
-export const relationalModel: AnswerModel<RelationalContexts> = { init, encode, answer, flops };
+export const relationalModel: AnswerModel<RelationalContexts> = {
+  init,
+  encode: (w, shape, cfg, g) => withoutSaveCopies(() => encode(w, shape, cfg, g)),
+  answer: (w, shape, cfg, rep, g) => withoutSaveCopies(() => answer(w, shape, cfg, rep, g)),
+  flops,
+};
