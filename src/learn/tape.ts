@@ -30,7 +30,7 @@ export function share<T extends tf.Tensor>(t: T): T {
  * the copies. Nested calls are fine; tf.clone is not called inside f (it would share too).
  */
 export function withoutSaveCopies<T>(f: () => T): T {
-  const engine = tf.engine() as unknown as EngineInternals & Record<string, unknown>;
+  const engine = tf.engine() as unknown as Partial<EngineInternals>;
   if (Object.prototype.hasOwnProperty.call(engine, 'clone')) return f();
   engine.clone = (t: tf.Tensor) => share(t);
   engine.saveTensorsForBackwardMode = (tensors: tf.Tensor[]) => tensors.map((t) => tf.keep(share(t)));
