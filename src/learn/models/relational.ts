@@ -364,15 +364,36 @@ interface Maps {
   values: tf.Tensor2D[];
 }
 
+/**
+ * x [n, …] times beta [n] (row i by beta[i]), or by a scalar beta [1], with a written gradient
+ * (tfjs's casts both operands and reshapes its sums back).
+ */
+const scaled = tf.customGrad(((x: tf.Tensor, beta: tf.Tensor1D, save: GradSave) => {
+  const scalar = beta.size === 1;
+  const column = scalar ? beta : tf.reshape(beta, [beta.size, ...x.shape.slice(1).map(() => 1)]);
+  save([x, column]);
+  return {
+    value: tf.mul(x, column),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sc] = saved as [tf.Tensor, tf.Tensor];
+      const products = tf.mul(dy, sx);
+      const dBeta = scalar
+        ? tf.reshape(tf.sum(products), [1])
+        : tf.sum(products, x.shape.slice(1).map((_, i) => i + 1));
+      return [tf.mul(dy, sc), dBeta];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as <T extends tf.Tensor>(
+  x: T,
+  beta: tf.Tensor,
+) => T;
+
 function attentionMaps(w: Weights, p: string): Maps {
   const [n, h, s] = (w[`${p}_av`] as tf.Tensor3D).shape;
   const ak = w[`${p}_ak`] as tf.Tensor3D;
   const l = tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D); // [n·H, S′, S]
   const sq = l.shape[2]!;
-  const query = tf.reshape(tf.mul(tf.reshape(l, [n, h * s * sq]), tf.reshape(w[`${p}_beta`]!, [n, 1])), [
-    n * h * s,
-    sq,
-  ]) as tf.Tensor2D;
+  const query = tf.reshape(scaled(tf.reshape(l, [n, h * s * sq]), w[`${p}_beta`]!), [n * h * s, sq]) as tf.Tensor2D;
   const eye = tf.tensor4d(
     Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
     [1, h, h, 1],
@@ -616,7 +637,7 @@ function answer(
   const head = dense(answer, w.out as tf.Tensor2D, w.out_b as tf.Tensor1D);
   if (!cfg.pointer) return head;
   const scores = tf.add(
-    tf.mul(batchMatmul(tf.reshape(answer, [c, qn, d]), rep.pointerKeysT!), w.ptr_beta!),
+    scaled(batchMatmul(tf.reshape(answer, [c, qn, d]), rep.pointerKeysT!), w.ptr_beta!),
     rep.pointerMask!,
   );
   return tf.concat([head, tf.reshape(scores, [nq, f])], 1);
