@@ -19,7 +19,12 @@ type TensorConstructor = new (shape: number[], dtype: tf.DataType, dataId: objec
 /** A new handle on t's data (no kernel); disposing either leaves the other intact. */
 export function share<T extends tf.Tensor>(t: T): T {
   const engine = tf.engine() as unknown as EngineInternals;
-  const s = new (tf.Tensor as unknown as TensorConstructor)(t.shape, t.dtype, t.dataId, engine.nextTensorId());
+  const s = new (tf.Tensor as unknown as TensorConstructor)(
+    t.shape,
+    t.dtype,
+    t.dataId,
+    engine.nextTensorId(),
+  );
   engine.incRef(s);
   return s as T;
 }

@@ -379,7 +379,10 @@ const scaled = tf.customGrad(((x: tf.Tensor, beta: tf.Tensor1D, save: GradSave) 
       const products = tf.mul(dy, sx);
       const dBeta = scalar
         ? tf.reshape(tf.sum(products), [1])
-        : tf.sum(products, x.shape.slice(1).map((_, i) => i + 1));
+        : tf.sum(
+            products,
+            x.shape.slice(1).map((_, i) => i + 1),
+          );
       return [tf.mul(dy, sc), dBeta];
     },
   };
@@ -393,7 +396,10 @@ function attentionMaps(w: Weights, p: string): Maps {
   const ak = w[`${p}_ak`] as tf.Tensor3D;
   const l = tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D); // [n·H, S′, S]
   const sq = l.shape[2]!;
-  const query = tf.reshape(scaled(tf.reshape(l, [n, h * s * sq]), w[`${p}_beta`]!), [n * h * s, sq]) as tf.Tensor2D;
+  const query = tf.reshape(scaled(tf.reshape(l, [n, h * s * sq]), w[`${p}_beta`]!), [
+    n * h * s,
+    sq,
+  ]) as tf.Tensor2D;
   const eye = tf.tensor4d(
     Float32Array.from({ length: h * h }, (_, i) => (i % (h + 1) === 0 ? 1 : 0)),
     [1, h, h, 1],
@@ -615,12 +621,7 @@ function answer(
     const mi = cfg.shareHops ? 0 : m;
     const x = tf.concat([qSlots, r], 0);
     const q = planesToRows(mix(maps.queries[mi]!, x), c, h);
-    const read = hopGrad(d)(
-      q,
-      rep.slotMemory,
-      rep.registerMemory,
-      biases[m]!,
-    );
+    const read = hopGrad(d)(q, rep.slotMemory, rep.registerMemory, biases[m]!);
     const sd = q.shape[2];
     const [reads, stay] = tf.split(read, [sd * nq, nq], 1) as [tf.Tensor2D, tf.Tensor2D];
     const planes = tf.reshape(reads, [(h * sd) / d, nq, d]) as tf.Tensor3D;
