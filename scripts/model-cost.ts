@@ -1,7 +1,7 @@
 /**
  * Cost of one training step (Learner.trainStep) for each model on a task, side by side: tfjs
- * kernels per step (tf.profile, exact) and milliseconds per step (median over interleaved reps,
- * so the machine's drift falls on every model alike):
+ * kernels per step (tf.profile, exact) and milliseconds per step, wall and CPU (median over
+ * interleaved reps, so the machine's drift falls on every model alike), and their ratio:
  *   node --import tsx scripts/model-cost.ts [--task permutation] [--backend wasm]
  *     [--questions 128] [--reps 5] [--models task,attention]
  * `task` is the task's default model, `attention` the attention model of the same size.
@@ -55,6 +55,9 @@ async function main(): Promise<void> {
   });
   const out: Record<string, unknown> = { task: id, backend, questionsPerStep: batches[0]!.length };
   const ms: number[][] = names.map(() => []);
+  // CPU time too: on a machine shared with other work, wall time per step swings with their load;
+  // the step runs on one thread, so its CPU time is the steadier figure.
+  const cpuMs: number[][] = names.map(() => []);
   for (const [i, learner] of learners.entries()) {
     learner.trainStep(batches[0]!, targets[0]!, false); // Adam's slots appear on the first step
     await learner.readLoss();
@@ -70,11 +73,27 @@ async function main(): Promise<void> {
     for (const i of rep % 2 ? [...learners.keys()].reverse() : learners.keys()) {
       const learner = learners[i]!;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       for (let s = 2; s < batches.length; s++) learner.trainStep(batches[s]!, targets[s]!, false);
       await learner.readLoss();
+      const c = process.cpuUsage(c0);
       ms[i]!.push((performance.now() - t0) / (batches.length - 2));
+      cpuMs[i]!.push((c.user + c.system) / 1000 / (batches.length - 2));
     }
-  names.forEach((n, i) => Object.assign(out[n] as object, { msPerStep: median(ms[i]!), msRuns: ms[i] }));
+  names.forEach((n, i) =>
+    Object.assign(out[n] as object, {
+      msPerStep: median(ms[i]!),
+      msRuns: ms[i],
+      cpuMsPerStep: median(cpuMs[i]!),
+      cpuMsRuns: cpuMs[i],
+    }),
+  );
+  const [first, second] = names.map((n) => out[n] as { msPerStep: number; cpuMsPerStep: number });
+  if (first && second)
+    out.ratio = {
+      msPerStep: first.msPerStep / second.msPerStep,
+      cpuMsPerStep: first.cpuMsPerStep / second.cpuMsPerStep,
+    };
   learners.forEach((l) => l.dispose());
   process.stdout.write(JSON.stringify(out, null, 1) + '\n');
 }

@@ -4,7 +4,9 @@
  *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium \
  *     node --import tsx scripts/webgpu-pipelines.ts [tasks=permutation] [steps=2]
  * Each pipeline is a shader compiled on first use: on SwiftShader the count is exact, the seconds
- * are a software GPU's. Prints one JSON line per task and model.
+ * are a software GPU's. Prints one JSON line per task and model. The cache lives as long as the
+ * process: only the first model measured counts every pipeline a run creates (`freshCache`); later
+ * ones count those new to the process (run one task per process to compare tasks).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../src/core/rng';
@@ -21,6 +23,7 @@ const pipelines = (): number =>
 async function main(): Promise<void> {
   const [list = 'permutation', s = '2'] = process.argv.slice(2);
   await chooseBackend(['webgpu']);
+  let measured = 0;
   for (const id of list.split(',') as TaskId[]) {
     const task = TASKS[id];
     if (!task) throw new Error(`unknown task "${id}"`);
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
           relational: !!cfg.relational,
           steps: Number(s),
           newPipelines: pipelines() - before,
+          freshCache: measured++ === 0,
           seconds,
         }) + '\n',
       );

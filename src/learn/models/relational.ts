@@ -30,6 +30,7 @@ import { attend } from '../fused/attention';
 import { product } from '../fused/products';
 import { fusedOps } from '../fused/switch';
 import { batchMatmul, dense, denseInput, matmul } from '../ops';
+import { withoutSaveCopies } from '../tape';
 import type {
   AnswerModel,
   EncodedContexts,
@@ -358,14 +359,44 @@ interface Maps {
   query: tf.Tensor2D;
   /** [n·H, H·S′]: head h's value mixes the sources it attended to (block diagonal). */
   value: tf.Tensor2D;
+  /** query and value cut per layer (one split each: its gradient is one concat, not n pads and adds). */
+  queries: tf.Tensor2D[];
+  values: tf.Tensor2D[];
 }
+
+/**
+ * x [n, …] times beta [n] (row i by beta[i]), or by a scalar beta [1], with a written gradient
+ * (tfjs's casts both operands and reshapes its sums back).
+ */
+const scaled = tf.customGrad(((x: tf.Tensor, beta: tf.Tensor1D, save: GradSave) => {
+  const scalar = beta.size === 1;
+  const column = scalar ? beta : tf.reshape(beta, [beta.size, ...x.shape.slice(1).map(() => 1)]);
+  save([x, column]);
+  return {
+    value: tf.mul(x, column),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sc] = saved as [tf.Tensor, tf.Tensor];
+      const products = tf.mul(dy, sx);
+      const dBeta = scalar
+        ? tf.reshape(tf.sum(products), [1])
+        : tf.sum(
+            products,
+            x.shape.slice(1).map((_, i) => i + 1),
+          );
+      return [tf.mul(dy, sc), dBeta];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as <T extends tf.Tensor>(
+  x: T,
+  beta: tf.Tensor,
+) => T;
 
 function attentionMaps(w: Weights, p: string): Maps {
   const [n, h, s] = (w[`${p}_av`] as tf.Tensor3D).shape;
   const ak = w[`${p}_ak`] as tf.Tensor3D;
   const l = tf.matMul(ak, w[`${p}_aq`] as tf.Tensor3D); // [n·H, S′, S]
   const sq = l.shape[2]!;
-  const query = tf.reshape(tf.mul(tf.reshape(l, [n, h * s * sq]), tf.reshape(w[`${p}_beta`]!, [n, 1])), [
+  const query = tf.reshape(scaled(tf.reshape(l, [n, h * s * sq]), w[`${p}_beta`]!), [
     n * h * s,
     sq,
   ]) as tf.Tensor2D;
@@ -377,12 +408,11 @@ function attentionMaps(w: Weights, p: string): Maps {
     n * h,
     h * s,
   ]) as tf.Tensor2D;
-  return { n, query, value };
+  return { n, query, value, queries: byLayer(query, n), values: byLayer(value, n) };
 }
 
-/** Layer i's map [K, S] from a stack of n [n, K, S] (viewed as rows [n·K, S]). */
-const layerMap = (maps: tf.Tensor2D, n: number, i: number): tf.Tensor2D =>
-  n === 1 ? maps : tf.slice(maps, [(i * maps.shape[0]) / n, 0], [maps.shape[0] / n, maps.shape[1]]);
+/** A stack of n layers' rows [n·K, S] cut into n maps [K, S] by one split. */
+const byLayer = (maps: tf.Tensor2D, n: number): tf.Tensor2D[] => (n === 1 ? [maps] : tf.split(maps, n));
 
 /**
  * Token planes [T, N, d] of one-hot rows (N × T·V, row-major): the rows are reordered token-major
@@ -449,11 +479,23 @@ const gatedSum = tf.customGrad(((g: tf.Tensor2D, x: tf.Tensor3D, save: GradSave)
   x: tf.Tensor3D,
 ) => tf.Tensor3D;
 
-/** New registers [nr, N, d]: each row mixes its source planes [S, N, d] with layer i's gates. */
-function update(sources: tf.Tensor3D, gates: tf.Tensor2D, i: number, nr: number): tf.Tensor3D {
-  const [s, n] = sources.shape;
-  return gatedSum(tf.slice(gates, [i * s * nr, 0], [s * nr, n]), sources);
-}
+/** New registers [nr, N, d]: each row mixes its source planes [S, N, d] with its layer's gates [S·nr, N]. */
+const update = (sources: tf.Tensor3D, gates: tf.Tensor2D): tf.Tensor3D => gatedSum(gates, sources);
+
+/** keep [H, N, 1] × r [1, N, d] → [H, N, d], with a written gradient (tfjs's casts and reshapes both sides). */
+const stayed = tf.customGrad(((keep: tf.Tensor3D, r: tf.Tensor3D, save: GradSave) => {
+  save([keep, r]);
+  return {
+    value: tf.mul(keep, r),
+    gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+      const [sk, sr] = saved as [tf.Tensor3D, tf.Tensor3D];
+      return [tf.sum(tf.mul(dy, sr), 2, true), tf.sum(tf.mul(dy, sk), 0, true)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  keep: tf.Tensor3D,
+  r: tf.Tensor3D,
+) => tf.Tensor3D;
 
 /** The first register of each row, [1, N, d]. */
 const firstRegister = (r: tf.Tensor3D, nr: number): tf.Tensor3D =>
@@ -481,7 +523,7 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
   const slots = embedSlots(g.facts, c * f, t, w.emb as tf.Tensor2D);
   let r = mix(w.rho_f!, slots);
   const maps = attentionMaps(w, 'r');
-  const gates = allGates(oneHot, w, 'r');
+  const gates = byLayer(allGates(oneHot, w, 'r'), maps.n);
   const levels: tf.Tensor3D[] = [];
   const registers: tf.Tensor3D[] = [];
   let first: tf.Tensor3D | null = null;
@@ -494,13 +536,13 @@ function encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays):
     if (l === cfg.selfLayers) break;
     const li = l % selfWeights(cfg);
     // The heads are extra query rows: [C, F·H, S·d] against the facts' sources [C, F, S·d].
-    const q = planesToRows(mix(layerMap(maps.query, maps.n, li), x), c, h);
+    const q = planesToRows(mix(maps.queries[li]!, x), c, h);
     // On WebGPU one WGSL program (fused/attention.ts); elsewhere one op with its own gradient.
     const moved = fusedWebGpu()
       ? attend(q, tf.transpose(mem, [0, 2, 1]), mem, tf.reshape(mask, [c, 1, 1, f]) as tf.Tensor4D, 1)
       : factAttend(q, mem, mask);
-    const o = mix(layerMap(maps.value, maps.n, li), rowsToPlanes(moved, h, d));
-    r = update(tf.concat([x, o], 0), gates, li, nr);
+    const o = mix(maps.values[li]!, rowsToPlanes(moved, h, d));
+    r = update(tf.concat([x, o], 0), gates[li]!);
   }
   const maskData = new Float32Array(c * (levels.length * f + 1));
   for (let ci = 0; ci < c; ci++)
@@ -564,7 +606,7 @@ function answer(
   const qSlots = embedSlots(g.questions, nq, shape.questionTokens, w.emb as tf.Tensor2D);
   let r = mix(w.rho_q!, qSlots);
   const maps = attentionMaps(w, 'h');
-  const gates = allGates(qOneHot, w, 'h');
+  const gates = byLayer(allGates(qOneHot, w, 'h'), maps.n);
   // Which level to read (and how much to stay) per question and hop, spread over the memory,
   // padding facts masked: [C, Q, hops, K].
   const bias = tf.add(
@@ -573,33 +615,30 @@ function answer(
       [c, qn, cfg.hops, k],
     ),
     rep.memoryMask,
-  );
+  ) as tf.Tensor4D;
+  const biases = cfg.hops === 1 ? [bias] : (tf.split(bias, cfg.hops, 2) as tf.Tensor4D[]);
   for (let m = 0; m < cfg.hops; m++) {
     const mi = cfg.shareHops ? 0 : m;
     const x = tf.concat([qSlots, r], 0);
-    const q = planesToRows(mix(layerMap(maps.query, maps.n, mi), x), c, h);
-    const read = hopGrad(d)(
-      q,
-      rep.slotMemory,
-      rep.registerMemory,
-      tf.slice(bias, [0, 0, m, 0], [c, qn, 1, k]) as tf.Tensor4D,
-    );
+    const q = planesToRows(mix(maps.queries[mi]!, x), c, h);
+    const read = hopGrad(d)(q, rep.slotMemory, rep.registerMemory, biases[m]!);
     const sd = q.shape[2];
-    const planes = tf.reshape(tf.slice(read, [0, 0], [h, sd * nq]), [(h * sd) / d, nq, d]) as tf.Tensor3D;
+    const [reads, stay] = tf.split(read, [sd * nq, nq], 1) as [tf.Tensor2D, tf.Tensor2D];
+    const planes = tf.reshape(reads, [(h * sd) / d, nq, d]) as tf.Tensor3D;
     // [H, C·Q, 1]: how much each head keeps the question's own register.
-    const keep = tf.reshape(tf.slice(read, [0, sd * nq], [h, nq]), [h, nq, 1]);
+    const keep = tf.reshape(stay, [h, nq, 1]);
     const o = tf.add(
-      mix(layerMap(maps.value, maps.n, mi), planes),
-      tf.mul(keep, firstRegister(r, nr)),
+      mix(maps.values[mi]!, planes),
+      stayed(keep as tf.Tensor3D, firstRegister(r, nr)),
     ) as tf.Tensor3D;
-    r = update(tf.concat([x, o], 0), gates, mi, nr);
+    r = update(tf.concat([x, o], 0), gates[mi]!);
   }
   // The answer is read from the first register.
   const answer = tf.reshape(firstRegister(r, nr), [nq, d]) as tf.Tensor2D;
   const head = dense(answer, w.out as tf.Tensor2D, w.out_b as tf.Tensor1D);
   if (!cfg.pointer) return head;
   const scores = tf.add(
-    tf.mul(batchMatmul(tf.reshape(answer, [c, qn, d]), rep.pointerKeysT!), w.ptr_beta!),
+    scaled(batchMatmul(tf.reshape(answer, [c, qn, d]), rep.pointerKeysT!), w.ptr_beta!),
     rep.pointerMask!,
   );
   return tf.concat([head, tf.reshape(scores, [nq, f])], 1);
@@ -633,4 +672,9 @@ function flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops {
   return { perContext: 2 * perContext, perQuestion: 2 * perQuestion };
 }
 
-export const relationalModel: AnswerModel<RelationalContexts> = { init, encode, answer, flops };
+export const relationalModel: AnswerModel<RelationalContexts> = {
+  init,
+  encode: (w, shape, cfg, g) => withoutSaveCopies(() => encode(w, shape, cfg, g)),
+  answer: (w, shape, cfg, rep, g) => withoutSaveCopies(() => answer(w, shape, cfg, rep, g)),
+  flops,
+};
