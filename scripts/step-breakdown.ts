@@ -17,6 +17,7 @@ import { amplificationTargets, overseerView, sampleItems } from '../src/learn/am
 import { chooseBackend, type BackendName } from '../src/learn/backend';
 import { factArrays, groupByContext, questionArrays } from '../src/learn/batch';
 import { contextsPerBatch } from '../src/learn/chunking';
+import { Curriculum } from '../src/learn/curriculum';
 import { makeHeldOut } from '../src/learn/evaluate';
 import { evaluateHeldOut } from '../src/learn/held-out-evaluation';
 import { Learner } from '../src/learn/learner';
@@ -44,9 +45,13 @@ async function breakdown(id: TaskId, preset: PresetName, steps: number, gpu: boo
   const rng = createRng(1);
   const x = new Learner(task.encoding(config.params), config.model, () => rng.next(), config.learningRate);
   const perContext = config.questionsPerContext + config.subquestionsPerContext;
+  // Depths as a run draws them once every depth is admitted.
+  const depths = new Curriculum(task.maxDepth(config.params), { ...config, enabled: false }, rng);
   const chunk = async () => {
     const batches = Array.from({ length: steps }, () =>
-      sampleItems(view, rng, config.params, contextsPerBatch(config.batchSize, perContext), perContext),
+      sampleItems(view, rng, config.params, contextsPerBatch(config.batchSize, perContext), perContext, () =>
+        depths.drawDepth(rng),
+      ),
     );
     const targets = await cost(() =>
       x.withWeights((w) =>
