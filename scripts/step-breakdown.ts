@@ -40,7 +40,11 @@ async function cost<T>(f: () => Promise<T>): Promise<{ value: T; kernels: number
 
 async function breakdown(id: TaskId, preset: PresetName, steps: number, gpu: boolean, batch?: number) {
   const task = getTask(id)!;
-  const config = resolveSessionConfig(task, { task: id, preset, seed: 1, curriculum: false, batchSize: batch }, gpu);
+  const config = resolveSessionConfig(
+    task,
+    { task: id, preset, seed: 1, curriculum: false, batchSize: batch },
+    gpu,
+  );
   const view = overseerView(task);
   const rng = createRng(1);
   const x = new Learner(task.encoding(config.params), config.model, () => rng.next(), config.learningRate);
