@@ -61,8 +61,9 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
 };
 
 /**
- * Questions per step at the paper preset: its contexts are 8x larger, and a 128-question step took
- * about 4 s on wasm, too long for a page that must pause within a second.
+ * Questions per step at the paper preset off a hardware GPU: its contexts are 8x larger, and a
+ * 128-question step took about 4 s on wasm, too long for a page that must pause within a second.
+ * On a hardware GPU the paper preset takes the task's GPU steps (see resolveSessionConfig).
  */
 export const PAPER_BATCH_SIZE = 16;
 
