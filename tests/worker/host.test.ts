@@ -125,6 +125,50 @@ describe('the training host, driven through the real protocol in Node', () => {
     expect(t.fatals()).toEqual([]);
   }, 60_000);
 
+  it('spaces rounds pauseMs apart while playing, waiting only for what a round did not take, and says where its time went', async () => {
+    // Each chunk takes at least 80 ms, so a two-step round takes longer than a 50 ms pause.
+    const slow: CreateSession = async (c, o) => {
+      const s = await tinySession(c, o);
+      const train = s.train.bind(s);
+      s.train = async (steps) => {
+        await new Promise((r) => setTimeout(r, 80));
+        return train(steps);
+      };
+      return s;
+    };
+    const t = connect({ createSession: slow });
+    await t.configure();
+    const playFor = async (pauseMs: number, rounds: number) => {
+      const from = t.rounds().length;
+      const played = t.client.request<'play'>({ type: 'play', pauseMs });
+      await t.until(`${rounds} rounds`, () => t.rounds().length >= from + rounds);
+      await t.client.request<'pause'>({ type: 'pause' });
+      await played;
+      return t.rounds().slice(from, from + rounds);
+    };
+    const quick = await playFor(50, 3);
+    // Rounds slower than the pause follow at once.
+    for (const r of quick.slice(1)) expect(r.work.betweenRounds).toBeLessThan(1);
+    const paced = await playFor(1500, 3);
+    for (let i = 1; i < paced.length; i++) {
+      // A round and the wait after it take the pause: the wait is what the round left of it
+      // (less the progress messages and yields, a few ms each).
+      const prev = paced[i - 1]!.work;
+      const cur = paced[i]!.work;
+      const spanned = prev.chunks + prev.boundarySnapshot + cur.betweenRounds;
+      expect(cur.betweenRounds).toBeGreaterThan(0);
+      expect(spanned).toBeLessThanOrEqual(1505);
+      expect(spanned).toBeGreaterThan(1200);
+      expect(cur.betweenRounds + cur.chunks).toBeLessThanOrEqual(cur.wall + 1);
+    }
+    for (const r of [...quick, ...paced]) {
+      expect(r.work.steps).toBe(config.stepsPerRound);
+      expect(r.work.chunks).toBeGreaterThanOrEqual(80 * r.work.chunkCount);
+    }
+    await t.stop();
+    expect(t.fatals()).toEqual([]);
+  }, 60_000);
+
   it('refuses a snapshot that does not fit and keeps the session it has', async () => {
     const t = connect({ createSession: tinySession });
     await t.configure();
