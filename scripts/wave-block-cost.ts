@@ -33,19 +33,23 @@ while (s.round < warm) await s.train(5);
 const acc: Record<number, { ex: number; s: number; c: number; w: number }> = {};
 for (let r = 0; r < reps; r++)
   for (const k of sizes) {
-    const e0 = s.examples;
     const s0 = s.seconds;
     const w0 = s.teacherWaves;
     const target = s.round + 1;
     let c = 0;
+    let ex = 0;
     while (s.round < target) {
       const c0 = cpu();
+      const x0 = s.examples;
       const before = s.round;
       await s.train(Math.min(k, s.config.stepsPerRound - s.stepInRound));
-      if (s.round === before) c += cpu() - c0;
+      if (s.round === before) {
+        c += cpu() - c0;
+        ex += s.examples - x0;
+      }
     }
     const a = (acc[k] ??= { ex: 0, s: 0, c: 0, w: 0 });
-    a.ex += s.examples - e0;
+    a.ex += ex;
     a.s += s.seconds - s0;
     a.c += c;
     a.w += s.teacherWaves - w0;
@@ -53,14 +57,12 @@ for (let r = 0; r < reps; r++)
       JSON.stringify({
         round: s.round,
         chunk: k,
-        cpuMsPerExample: +((1000 * c) / (s.examples - e0)).toFixed(3),
+        cpuMsPerExample: +((1000 * c) / ex).toFixed(3),
         waves: s.teacherWaves - w0,
         admittedDepth: s.admittedDepth,
       }),
     );
   }
 for (const [k, a] of Object.entries(acc))
-  console.log(
-    `chunk ${k}: ${((1000 * a.c) / a.ex).toFixed(3)} CPU ms/example, ${Math.round(a.ex / a.s)} examples/s of wall time, ${a.w} waves`,
-  );
+  console.log(`chunk ${k}: ${((1000 * a.c) / a.ex).toFixed(3)} CPU ms/example, ${a.w} waves`);
 s.dispose();
