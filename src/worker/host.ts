@@ -304,13 +304,18 @@ export function createTrainingHost(options: TrainingHostOptions): TrainingHost {
         if (!s || !config) throw new Error('not configured');
         const task = getTask(config.task);
         if (!task) throw new Error(`unknown task ${config.task}`);
-        const askX = async (ctx: unknown, sub: unknown): Promise<Answer> =>
-          (await s.answer(ctx, [sub]))[0] ?? UNKNOWN;
         return exclusive(() =>
-          timed('answers', async () => ({
-            answers: req.questions.length > 0 ? await s.answer(req.ctx, req.questions) : [],
-            amplified: await amplifiedTrace(task, req.ctx, req.question, askX),
-          })),
+          timed('answers', async () => {
+            const answers = req.questions.length > 0 ? await s.answer(req.ctx, req.questions) : [];
+            // Amp(X)'s subquestions are mostly the tree's: X answered those in one call above
+            // (each call encodes the context again).
+            const known = new Map(req.questions.map((q, i) => [task.questionKey(q), answers[i]]));
+            const askX = async (ctx: unknown, sub: unknown): Promise<Answer> =>
+              (ctx === req.ctx ? known.get(task.questionKey(sub)) : undefined) ??
+              (await s.answer(ctx, [sub]))[0] ??
+              UNKNOWN;
+            return { answers, amplified: await amplifiedTrace(task, req.ctx, req.question, askX) };
+          }),
         );
       }
       case 'snapshot': {

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UNKNOWN } from '../../src/core/answer';
+import { amplifiedTrace } from '../../src/core/recursion';
+import { getTask } from '../../src/core/tasks';
 import { TrainingSession, type SessionConfig } from '../../src/learn/session';
 import { serveBaseline } from '../../src/learn/supervised';
 import { TrainingClient } from '../../src/worker/client';
@@ -168,6 +171,50 @@ describe('the training host, driven through the real protocol in Node', () => {
     await t.stop();
     expect(t.fatals()).toEqual([]);
   }, 60_000);
+
+  it("answers the sample tree's Amp(X) from X's answers to the tree's questions, one model call in all", async () => {
+    let session: TrainingSession | undefined;
+    let calls = 0;
+    const counted: CreateSession = async (c, o) => {
+      const s = (await tinySession(c, o)) as TrainingSession;
+      const answer = s.answer.bind(s);
+      s.answer = (ctx, questions) => {
+        calls++;
+        return answer(ctx, questions);
+      };
+      session = s;
+      return s;
+    };
+    const t = connect({ createSession: counted });
+    await t.configure();
+    await t.client.request<'step'>({ type: 'step', rounds: 1 });
+    const s = session!;
+    const task = getTask(config.task)!;
+    // Amp(X) asking X one subquestion at a time: the trace the request must give.
+    const { ctx, question } = s.heldOut.find((h) => h.depth >= 2)!;
+    const asked: unknown[] = [];
+    const expected = await amplifiedTrace(task, ctx, question, async (c, sub) => {
+      asked.push(sub);
+      return (await s.answer(c, [sub]))[0] ?? UNKNOWN;
+    });
+    expect(asked.length).toBeGreaterThan(0);
+    calls = 0;
+    const got = await t.client.request<'sample'>({ type: 'sample', ctx, question, questions: asked });
+    expect(got.amplified).toEqual(expected);
+    expect(calls).toBe(1);
+    // A subquestion the page did not list is still asked of X.
+    calls = 0;
+    const fewer = await t.client.request<'sample'>({
+      type: 'sample',
+      ctx,
+      question,
+      questions: asked.slice(1),
+    });
+    expect(fewer.amplified).toEqual(expected);
+    expect(calls).toBeGreaterThan(1);
+    await t.stop();
+    expect(t.fatals()).toEqual([]);
+  }, 30_000);
 
   it('refuses a snapshot that does not fit and keeps the session it has', async () => {
     const t = connect({ createSession: tinySession });
