@@ -32,6 +32,7 @@ import { ISOLATION_HEADERS, serveStatic } from '../harness/static-server';
 import { BACKEND_NAMES, MODEL_SIZES } from '../core/settings';
 import { TASK_IDS } from '../core/task';
 import type { GpuCounts } from '../learn/gpu-counters';
+import type { WorkerTime } from '../worker/protocol';
 import { ArgsError, parseArgs, runCli, usage, type FlagSpec } from './args';
 
 const ALL_BACKENDS = BACKEND_NAMES;
@@ -81,8 +82,63 @@ interface RoundEvent {
   seconds: number;
   examplesPerSecond: number;
   modelAccuracy: number;
-  /** Added by the init script: page time (ms) when the event arrived. */
+  evalSeconds: number;
+  supervisedWaitSeconds: number;
+  /** Added by the init script: page time (ms) when the event arrived, and the worker's time. */
   at: number;
+  work: WorkerTime;
+}
+
+/**
+ * Where the training worker's wall time went from the press to the last round counted, seconds:
+ * amplification's steps, the held-out evaluations (X and Amp(X)), waits for the baseline's
+ * thread, the rest of the chunks (the curriculum's check…), the round-boundary snapshots, the
+ * page's requests (the sample tree's answers, snapshots kept in IndexedDB), waits between rounds
+ * and yields; `mainThreadBusy`: the page's long tasks (over 50 ms) on the main thread.
+ */
+interface TimeSplit {
+  wall: number;
+  training: number;
+  evaluation: number;
+  baselineWait: number;
+  chunkOther: number;
+  boundarySnapshot: number;
+  answers: number;
+  snapshots: number;
+  betweenRounds: number;
+  yields: number;
+  /** Mean steps per training chunk. */
+  stepsPerChunk: number;
+  mainThreadBusy: number;
+}
+
+function timeSplit(rounds: RoundEvent[], longTasksMs: number): TimeSplit | null {
+  const last = rounds.at(-1);
+  if (!last || rounds.some((r) => !r.work)) return null;
+  const sum = (f: (w: WorkerTime) => number): number => rounds.reduce((a, r) => a + f(r.work), 0) / 1000;
+  const chunks = sum((w) => w.chunks);
+  const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+  return {
+    wall: r3(sum((w) => w.wall)),
+    training: r3(last.seconds),
+    evaluation: r3(last.evalSeconds),
+    baselineWait: r3(last.supervisedWaitSeconds),
+    chunkOther: r3(chunks - last.seconds - last.evalSeconds - last.supervisedWaitSeconds),
+    boundarySnapshot: r3(sum((w) => w.boundarySnapshot)),
+    answers: r3(sum((w) => w.answers)),
+    snapshots: r3(sum((w) => w.snapshots)),
+    betweenRounds: r3(sum((w) => w.betweenRounds)),
+    yields: r3(sum((w) => w.yields)),
+    stepsPerChunk:
+      Math.round(
+        (100 * sum((w) => w.steps)) /
+          Math.max(
+            1e-9,
+            sum((w) => w.chunkCount),
+          ),
+      ) / 100,
+    mainThreadBusy: r3(longTasksMs / 1000),
+  };
 }
 
 interface BackendResult {
@@ -129,6 +185,12 @@ async function workerGpuCounts(page: Page): Promise<GpuCounts | null> {
 const initScript = (wasmThreads: string): string => `(() => {
   window.__benchRounds = [];
   window.__benchBackend = null;
+  window.__benchLongTasks = 0;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__benchLongTasks += e.duration;
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
   const Base = window.Worker;
   window.Worker = class extends Base {
     constructor(url, options) {
@@ -137,7 +199,7 @@ const initScript = (wasmThreads: string): string => `(() => {
       super(url, force ? { ...options, name: 'training wasm-threads=${wasmThreads}' } : options);
       this.addEventListener('message', (e) => {
         const d = e.data;
-        if (d && d.type === 'round' && d.metrics) window.__benchRounds.push({ ...d.metrics, at: performance.now() });
+        if (d && d.type === 'round' && d.metrics) window.__benchRounds.push({ ...d.metrics, at: performance.now(), work: d.work });
         if (d && d.type === 'backend') window.__benchBackend = { backend: d.backend, reason: d.reason ?? null };
       });
     }
@@ -165,6 +227,8 @@ interface TaskResult {
   examplesPerSecond: number | null;
   /** Examples over the page's wall time from the press (evaluation, baseline and page work included). */
   wallExamplesPerSecond: number | null;
+  /** Where the training worker's time went up to that round (seconds). */
+  time: TimeSplit | null;
   error?: string;
 }
 
@@ -384,6 +448,7 @@ async function measureTask(
     lastModelAccuracy: null,
     examplesPerSecond: null,
     wallExamplesPerSecond: null,
+    time: null,
   };
   try {
     await page.goto(`${url}?${new URLSearchParams({ task, backend: 'wasm', speed: 'max' })}`);
@@ -434,6 +499,11 @@ async function measureTask(
       prev = r;
     }
     result.examplesPerSecond = median(rates.slice(1)) ?? rates[0] ?? null;
+    const longTasks = await page.evaluate(
+      () => (window as unknown as { __benchLongTasks: number }).__benchLongTasks,
+    );
+    result.time = timeSplit(upTo, longTasks);
+    if (result.time) log(`    worker time (s): ${JSON.stringify(result.time)}`);
     const acc = result.lastModelAccuracy === null ? '—' : `${(100 * result.lastModelAccuracy).toFixed(1)}%`;
     log(
       `  ${task}: ` +

@@ -9,6 +9,16 @@ import { GPU_BACKENDS } from './defaults';
 /** Questions whose Amp(teacher) targets are computed together (a chunk of steps). */
 export const MAX_CHUNK_QUESTIONS = 8192;
 
+/**
+ * The fewest steps whose Amp(teacher) targets are computed together, however few steps a chunk
+ * trains: a wave has a fixed cost, so one-step chunks (the page on a slow CPU) paid ~9 waves a
+ * step. Union find on wasm, CPU ms per example (scripts/wave-block-cost.ts, rounds 5-10): when a
+ * chunk's steps were its block, 1 step 0.52, 5 steps 0.42, 10 steps 0.41; with blocks of 10,
+ * one-step chunks 0.37 and ten-step chunks 0.35. The block's updates still run a chunk at a
+ * time, so Pause waits for at most one block's waves.
+ */
+export const TARGET_BLOCK_STEPS = 10;
+
 /** Steps in one chunk at `batchSize` questions a step. */
 export function stepsPerChunk(batchSize: number): number {
   return Math.max(1, Math.floor(MAX_CHUNK_QUESTIONS / batchSize));

@@ -18,11 +18,12 @@ import {
   overseerView,
   sampleItems,
   type OverseerView,
+  type StepTargets,
 } from './amplify';
 import { describeDevice } from './device';
 import type { BackendName } from './backend';
 import { GPU_BACKENDS } from './defaults';
-import { contextsPerBatch, stepsPerChunk } from './chunking';
+import { contextsPerBatch, stepsPerChunk, TARGET_BLOCK_STEPS } from './chunking';
 import { Curriculum } from './curriculum';
 import { combineByDepth, makeHeldOut, type HeldOutItem } from './evaluate';
 import { EvaluationPolicy } from './evaluation-policy';
@@ -142,6 +143,8 @@ export class TrainingSession {
   /** Subquestions sent to the teacher so far. */
   modelQueries = 0;
   private ampSteps = 0;
+  /** The round's next steps with their targets, computed ahead of their updates (a block's rest). */
+  private prepared: StepTargets[] = [];
   /** Steps trained before a restore: where the learning-rate schedule resumes. */
   private stepOffset = 0;
   lastEvaluation: Evaluation | null = null;
@@ -319,12 +322,44 @@ export class TrainingSession {
   }
 
   /**
-   * Amplification's next `steps` steps: Amp(teacher) targets for all of them in the same waves,
-   * then one student update per step (each followed by the baseline's step), and one read of
-   * the loss at the end. Returns when the chunk's work is done on the device.
+   * Amplification's next `steps` steps: one student update per step (each followed by the
+   * baseline's step) on Amp(teacher) targets computed ahead in blocks (the same waves for a
+   * block's steps), and one read of the loss at the end. Returns when the chunk's work is done
+   * on the device.
    */
   private async ampChunk(steps: number): Promise<void> {
     const t0 = now();
+    let trained = 0;
+    while (trained < steps && !this.disposed) {
+      // Targets come in blocks of at least TARGET_BLOCK_STEPS steps, however small the caller's
+      // chunk: the page's short chunks share the teacher's waves as the CLI's do.
+      if (this.prepared.length === 0)
+        await this.prepareTargets(
+          Math.min(
+            Math.max(steps - trained, TARGET_BLOCK_STEPS),
+            stepsPerChunk(this.config.batchSize),
+            this.config.stepsPerRound - this.stepInRound,
+          ),
+        );
+      for (const step of this.prepared.splice(0, steps - trained)) {
+        if (this.disposed) break;
+        this.x.trainStep(step.items, step.targets, this.config.skipUnknown);
+        this.examples += step.items.length;
+        this.ampSteps++;
+        this.stepInRound++;
+        trained++;
+        // Inline, the baseline's step is timed apart from amplification's.
+        const ts = now();
+        await this.supStep(step.items.length);
+        if (this.baseline?.where === 'inline') this.seconds -= (now() - ts) / 1000;
+      }
+    }
+    if (trained > 0 && !this.disposed) this.lastLoss = await this.x.readLoss();
+    this.seconds += (now() - t0) / 1000;
+  }
+
+  /** Amp(teacher) targets for the round's next `steps` steps, computed together. */
+  private async prepareTargets(steps: number): Promise<void> {
     const perContext = this.config.questionsPerContext + this.config.subquestionsPerContext;
     const contexts = contextsPerBatch(this.config.batchSize, perContext);
     const batches = Array.from({ length: steps }, () =>
@@ -346,21 +381,7 @@ export class TrainingSession {
     this.overseerCalls += await this.overseerCallsSince(chunk);
     this.waveCount += chunk.waves;
     this.modelQueries += chunk.modelQueries;
-    let trained = 0;
-    for (const step of chunk.steps) {
-      if (this.disposed) break;
-      this.x.trainStep(step.items, step.targets, this.config.skipUnknown);
-      this.examples += step.items.length;
-      this.ampSteps++;
-      this.stepInRound++;
-      trained++;
-      // Inline, the baseline's step is timed apart from amplification's.
-      const ts = now();
-      await this.supStep(step.items.length);
-      if (this.baseline?.where === 'inline') this.seconds -= (now() - ts) / 1000;
-    }
-    if (trained > 0 && !this.disposed) this.lastLoss = await this.x.readLoss();
-    this.seconds += (now() - t0) / 1000;
+    this.prepared = chunk.steps;
   }
 
   /**

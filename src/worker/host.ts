@@ -29,6 +29,7 @@ import type {
   TrainConfig,
   TrainingState,
   WorkerEvent,
+  WorkerTime,
 } from './protocol';
 
 /** How the host talks to the page: a worker's postMessage/onmessage, or an in-memory pair. */
@@ -89,6 +90,8 @@ export function createTrainingHost(options: TrainingHostOptions): TrainingHost {
   let closed = false;
   /** The session at the last round boundary (taken when a round ends), for 'snapshot' requests. */
   let boundary: SessionSnapshot | undefined;
+  /** Where the worker's time went while training, since the last round event. */
+  let work = freshWork();
 
   const post = (msg: FromWorker): void => {
     if (!closed) transport.postMessage(msg);
@@ -101,6 +104,16 @@ export function createTrainingHost(options: TrainingHostOptions): TrainingHost {
     const next = lock.then(work, work);
     lock = next.catch(() => undefined);
     return next;
+  }
+
+  /** Runs a request's session work, counting its time under `kind`. */
+  async function timed<T>(kind: 'answers' | 'snapshots', job: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await job();
+    } finally {
+      work[kind] += performance.now() - t0;
+    }
   }
 
   function state(): TrainingState {
@@ -174,32 +187,54 @@ export function createTrainingHost(options: TrainingHostOptions): TrainingHost {
     while (run && !run.stop && run.roundsLeft > 0 && !dead) {
       const s = session;
       if (!s) throw new Error('no session');
-      const t0 = performance.now();
-      if (stepInRound === 0) roundStartedAt = t0;
-      const result = await exclusive(() => s.train(chunkSteps));
-      const elapsed = performance.now() - t0;
+      let mark = performance.now();
+      if (stepInRound === 0) roundStartedAt = mark;
+      const before = s.stepInRound;
+      // Timed inside the lock: a request answered before it is not the chunk's time.
+      let elapsed = 0;
+      const result = await exclusive(async () => {
+        const t0 = performance.now();
+        const r = await s.train(chunkSteps);
+        elapsed = performance.now() - t0;
+        return r;
+      });
+      work.chunks += elapsed;
+      work.chunkCount += 1;
+      work.steps += (result.stepInRound || result.stepsPerRound) - before;
       stepInRound = result.stepInRound;
       stepsPerRound = result.stepsPerRound;
       const roundEnded = Boolean(result.finished || result.unevaluated);
       if (roundEnded) {
         // A round ended (with evaluation 'auto' it may give no row).
         stepInRound = 0;
+        const ts = performance.now();
         boundary = await exclusive(() => s.snapshot());
+        work.boundarySnapshot += performance.now() - ts;
         run.roundsLeft -= 1;
-        if (result.finished)
-          emit({ type: 'round', metrics: result.finished, tensors: tf.memory().numTensors });
+        if (result.finished) {
+          work.wall += performance.now() - mark;
+          mark = performance.now();
+          emit({ type: 'round', metrics: result.finished, tensors: tf.memory().numTensors, work });
+          work = freshWork();
+        }
       } else {
         // Adapt the chunk so each takes about its target.
         chunkSteps = nextChunkSteps(s.backend, chunkSteps, elapsed);
       }
       emit({ type: 'progress', elapsedInRound: performance.now() - roundStartedAt, ...state() });
+      const ty = performance.now();
       await yieldToMessages();
+      work.yields += performance.now() - ty;
       if (roundEnded && run && !run.stop && run.roundsLeft > 0 && run.pauseMs > 0) {
-        // Wait between rounds while playing, still responsive to pause.
-        const until = performance.now() + run.pauseMs;
+        // Rounds come at most one per pauseMs while playing: a round that took longer than that
+        // is followed at once; still responsive to pause.
+        const tp = performance.now();
+        const until = roundStartedAt + run.pauseMs;
         while (run && !run.stop && performance.now() < until)
           await sleep(Math.min(50, until - performance.now()));
+        work.betweenRounds += performance.now() - tp;
       }
+      work.wall += performance.now() - mark;
     }
     return run?.stop ?? 'done';
   }
@@ -269,18 +304,25 @@ export function createTrainingHost(options: TrainingHostOptions): TrainingHost {
         if (!s || !config) throw new Error('not configured');
         const task = getTask(config.task);
         if (!task) throw new Error(`unknown task ${config.task}`);
-        const askX = async (ctx: unknown, sub: unknown): Promise<Answer> =>
-          (await s.answer(ctx, [sub]))[0] ?? UNKNOWN;
-        return exclusive(async () => ({
-          answers: req.questions.length > 0 ? await s.answer(req.ctx, req.questions) : [],
-          amplified: await amplifiedTrace(task, req.ctx, req.question, askX),
-        }));
+        return exclusive(() =>
+          timed('answers', async () => {
+            const answers = req.questions.length > 0 ? await s.answer(req.ctx, req.questions) : [];
+            // Amp(X)'s subquestions are mostly the tree's: X answered those in one call above
+            // (each call encodes the context again).
+            const known = new Map(req.questions.map((q, i) => [task.questionKey(q), answers[i]]));
+            const askX = async (ctx: unknown, sub: unknown): Promise<Answer> =>
+              (ctx === req.ctx ? known.get(task.questionKey(sub)) : undefined) ??
+              (await s.answer(ctx, [sub]))[0] ??
+              UNKNOWN;
+            return { answers, amplified: await amplifiedTrace(task, req.ctx, req.question, askX) };
+          }),
+        );
       }
       case 'snapshot': {
         const s = session;
         if (!s) throw new Error('not configured');
         if (s.stepInRound === 0 && (!boundary || boundary.round !== s.round))
-          boundary = await exclusive(() => s.snapshot());
+          boundary = await exclusive(() => timed('snapshots', () => s.snapshot()));
         if (!boundary) throw new Error('no snapshot yet');
         return boundary;
       }
@@ -328,6 +370,20 @@ export function createTrainingHost(options: TrainingHostOptions): TrainingHost {
       dropSession();
       baselineChannel?.close();
     },
+  };
+}
+
+function freshWork(): WorkerTime {
+  return {
+    wall: 0,
+    chunks: 0,
+    boundarySnapshot: 0,
+    answers: 0,
+    snapshots: 0,
+    betweenRounds: 0,
+    yields: 0,
+    chunkCount: 0,
+    steps: 0,
   };
 }
 

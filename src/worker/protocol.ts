@@ -56,7 +56,7 @@ export type Request =
     }
   /** Train `rounds` whole rounds (finishing a half-done one counts as one), then stop. */
   | { id: number; type: 'step'; rounds: number }
-  /** Train until paused, waiting `pauseMs` between rounds. Replies when stopped. */
+  /** Train until paused, rounds at most one per `pauseMs`. Replies when stopped. */
   | { id: number; type: 'play'; pauseMs: number }
   /** Change the wait between rounds while playing. */
   | { id: number; type: 'speed'; pauseMs: number }
@@ -91,6 +91,26 @@ export interface TrainingState {
   tensors: number;
 }
 
+/**
+ * Where the worker's wall time went while training since the previous round event (ms): session
+ * work in chunks (training, the round's evaluation), the round-boundary snapshot, the page's
+ * requests for X's answers (the sample tree) and snapshots, the waits between rounds, and yields
+ * to messages (requests are also answered while stopped: they count then too).
+ */
+export interface WorkerTime {
+  wall: number;
+  chunks: number;
+  boundarySnapshot: number;
+  /** The page's requests: X's answers on the sample tree, and snapshots to keep. */
+  answers: number;
+  snapshots: number;
+  betweenRounds: number;
+  yields: number;
+  /** Chunks trained, and steps in them. */
+  chunkCount: number;
+  steps: number;
+}
+
 /** The result each request type replies with. */
 export interface ResultMap {
   configure: BackendReport & TrainingState;
@@ -113,7 +133,7 @@ export type Reply =
 export type WorkerEvent =
   | ({ type: 'backend' } & BackendReport)
   | ({ type: 'progress'; elapsedInRound: number } & TrainingState)
-  | { type: 'round'; metrics: RoundMetrics; tensors: number }
+  | { type: 'round'; metrics: RoundMetrics; tensors: number; work: WorkerTime }
   | ({ type: 'running' } & TrainingState)
   /**
    * Something went wrong. Not fatal: the request failed but the worker is fine. Fatal: the

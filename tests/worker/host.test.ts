@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UNKNOWN } from '../../src/core/answer';
+import { amplifiedTrace } from '../../src/core/recursion';
+import { getTask } from '../../src/core/tasks';
 import { TrainingSession, type SessionConfig } from '../../src/learn/session';
 import { serveBaseline } from '../../src/learn/supervised';
 import { TrainingClient } from '../../src/worker/client';
@@ -124,6 +127,94 @@ describe('the training host, driven through the real protocol in Node', () => {
     await t.stop();
     expect(t.fatals()).toEqual([]);
   }, 60_000);
+
+  it('spaces rounds pauseMs apart while playing, waiting only for what a round did not take, and says where its time went', async () => {
+    // Each chunk takes at least 80 ms, so a two-step round takes longer than a 50 ms pause.
+    const slow: CreateSession = async (c, o) => {
+      const s = await tinySession(c, o);
+      const train = s.train.bind(s);
+      s.train = async (steps) => {
+        await new Promise((r) => setTimeout(r, 80));
+        return train(steps);
+      };
+      return s;
+    };
+    const t = connect({ createSession: slow });
+    await t.configure();
+    const playFor = async (pauseMs: number, rounds: number) => {
+      const from = t.rounds().length;
+      const played = t.client.request<'play'>({ type: 'play', pauseMs });
+      await t.until(`${rounds} rounds`, () => t.rounds().length >= from + rounds);
+      await t.client.request<'pause'>({ type: 'pause' });
+      await played;
+      return t.rounds().slice(from, from + rounds);
+    };
+    const quick = await playFor(50, 3);
+    // Rounds slower than the pause follow at once.
+    for (const r of quick.slice(1)) expect(r.work.betweenRounds).toBeLessThan(1);
+    const paced = await playFor(1500, 3);
+    for (let i = 1; i < paced.length; i++) {
+      // A round and the wait after it take the pause: the wait is what the round left of it
+      // (less the progress messages and yields, a few ms each).
+      const prev = paced[i - 1]!.work;
+      const cur = paced[i]!.work;
+      const spanned = prev.chunks + prev.boundarySnapshot + cur.betweenRounds;
+      expect(cur.betweenRounds).toBeGreaterThan(0);
+      expect(spanned).toBeLessThanOrEqual(1505);
+      expect(spanned).toBeGreaterThan(1200);
+      expect(cur.betweenRounds + cur.chunks).toBeLessThanOrEqual(cur.wall + 1);
+    }
+    for (const r of [...quick, ...paced]) {
+      expect(r.work.steps).toBe(config.stepsPerRound);
+      expect(r.work.chunks).toBeGreaterThanOrEqual(80 * r.work.chunkCount);
+    }
+    await t.stop();
+    expect(t.fatals()).toEqual([]);
+  }, 60_000);
+
+  it("answers the sample tree's Amp(X) from X's answers to the tree's questions, one model call in all", async () => {
+    let session: TrainingSession | undefined;
+    let calls = 0;
+    const counted: CreateSession = async (c, o) => {
+      const s = (await tinySession(c, o)) as TrainingSession;
+      const answer = s.answer.bind(s);
+      s.answer = (ctx, questions) => {
+        calls++;
+        return answer(ctx, questions);
+      };
+      session = s;
+      return s;
+    };
+    const t = connect({ createSession: counted });
+    await t.configure();
+    await t.client.request<'step'>({ type: 'step', rounds: 1 });
+    const s = session!;
+    const task = getTask(config.task)!;
+    // Amp(X) asking X one subquestion at a time: the trace the request must give.
+    const { ctx, question } = s.heldOut.find((h) => h.depth >= 2)!;
+    const asked: unknown[] = [];
+    const expected = await amplifiedTrace(task, ctx, question, async (c, sub) => {
+      asked.push(sub);
+      return (await s.answer(c, [sub]))[0] ?? UNKNOWN;
+    });
+    expect(asked.length).toBeGreaterThan(0);
+    calls = 0;
+    const got = await t.client.request<'sample'>({ type: 'sample', ctx, question, questions: asked });
+    expect(got.amplified).toEqual(expected);
+    expect(calls).toBe(1);
+    // A subquestion the page did not list is still asked of X.
+    calls = 0;
+    const fewer = await t.client.request<'sample'>({
+      type: 'sample',
+      ctx,
+      question,
+      questions: asked.slice(1),
+    });
+    expect(fewer.amplified).toEqual(expected);
+    expect(calls).toBeGreaterThan(1);
+    await t.stop();
+    expect(t.fatals()).toEqual([]);
+  }, 30_000);
 
   it('refuses a snapshot that does not fit and keeps the session it has', async () => {
     const t = connect({ createSession: tinySession });
