@@ -88,6 +88,7 @@ function savedRunTests(trained: () => LearnedOverseer): void {
     batchSize: 64,
     overseerNoise: 0.05,
     overseer: 'learned',
+    heldOutQuestions: 60,
   };
 
   it('comes back from its saved state answering as before, with its trust and agreement', async () => {
@@ -119,7 +120,7 @@ function savedRunTests(trained: () => LearnedOverseer): void {
     const state = (await trained().exportState())!;
     const before = tf.memory().numTensors;
     // A short run, then H' (trained on H's steps above) put into it through a restore.
-    const first = await TrainingSession.create({ ...settings, heldOutQuestions: 60, supervised: false });
+    const first = await TrainingSession.create({ ...settings, supervised: false });
     await first.trainRound();
     const start = await first.snapshot();
     first.dispose();
