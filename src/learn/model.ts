@@ -1,5 +1,5 @@
 /**
- * Model X as the learner sees it: the model a configuration picks (attention or relational, two
+ * Model X as the learner sees it: the model a configuration picks (attention, relational or iterated,
  * implementations of models/contract.ts), and the loss on its logits.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +13,7 @@ import type {
   ModelShape,
   Weights,
 } from './models/contract';
+import { iteratedModel } from './models/iterated';
 import { relationalModel } from './models/relational';
 
 export type {
@@ -30,7 +31,8 @@ export { NEG, outputWidth } from './models/contract';
 export type ContextRep = EncodedContexts;
 
 export function modelFor(cfg: ModelConfig): AnswerModel {
-  return (cfg.relational ? relationalModel : attentionModel) as unknown as AnswerModel;
+  const model = cfg.iterated ? iteratedModel : cfg.relational ? relationalModel : attentionModel;
+  return model as unknown as AnswerModel;
 }
 
 /** Fresh weights as variables, initialised from a seeded stream `rng` (uniform [0,1)). */

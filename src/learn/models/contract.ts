@@ -1,6 +1,6 @@
 /**
  * What every answering model X shares: its configuration, the task's sizes, the grid of inputs,
- * and the contract each model implements (models/attention.ts, models/relational.ts).
+ * and the contract each model implements (models/attention.ts, models/relational.ts, models/iterated.ts).
  */
 import type * as tf from '@tensorflow/tfjs';
 
@@ -35,6 +35,11 @@ export interface ModelConfig {
   attnScale?: number;
   /** The relational variant (src/learn/models/relational.ts): one shared token table, scalar routing. */
   relational?: boolean;
+  /**
+   * The iterated variant (src/learn/models/iterated.ts): one step, weights shared, applied
+   * `selfLayers` times to a register per fact; `heads` operand reads per step.
+   */
+  iterated?: boolean;
   /** Relational variant: registers per fact and per question (default 1). */
   registers?: number;
   /** Relational variant: fact layer l uses layer (l mod selfPeriod)'s weights (a repeated step). */

@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/core/rng';
+import { resolveParams } from '../../src/core/task';
+import { TASKS } from '../../src/core/tasks';
+import { sampleItems } from '../../src/learn/amplify';
+import { MODEL_CONFIGS, TASK_DEFAULTS } from '../../src/learn/defaults';
+import { makeHeldOut, score } from '../../src/learn/evaluate';
+import { Learner } from '../../src/learn/learner';
+import type { ModelConfig } from '../../src/learn/model';
+import { useWasm } from './helpers';
+
+const task = TASKS.assignments;
+const params = resolveParams(task, 'workshop');
+const iterated: ModelConfig = { ...MODEL_CONFIGS.medium, ...TASK_DEFAULTS.assignments.model };
+
+/** Depth-2 accuracy (f of two constants) after `steps` supervised steps on every depth (as `npm run probe`). */
+async function depthTwoAfter(cfg: ModelConfig, learningRate: number, steps: number, seed: number) {
+  const root = createRng(seed);
+  const init = root.fork('init');
+  const learner = new Learner(task.encoding(params), cfg, () => init.next(), learningRate);
+  const rng = root.fork('probe');
+  const heldOut = makeHeldOut(task, params, seed, 200).filter((h) => h.depth === 2);
+  try {
+    for (let s = 0; s < steps; s++) {
+      const items = sampleItems(task, rng, params, 32, 4, () => 1 + rng.int(4));
+      learner.trainStep(
+        items,
+        items.map((it) => task.solve(it.ctx, it.question)),
+        false,
+      );
+    }
+    const answers = await learner.answer(heldOut.map((h) => ({ ctx: h.ctx, question: h.question })));
+    return score(heldOut, answers).overall;
+  } finally {
+    learner.dispose();
+  }
+}
+
+describe('iterated model X (assignments)', () => {
+  it('learns depth 2 on true answers in a budget where the attention model is still on its plateau', async () => {
+    await useWasm();
+    const steps = 150;
+    const mine = await depthTwoAfter(iterated, TASK_DEFAULTS.assignments.learningRate, steps, 1);
+    const attention = await depthTwoAfter(MODEL_CONFIGS.medium, 2e-3, steps, 1);
+    expect(mine, `iterated ${mine}, attention ${attention}`).toBeGreaterThanOrEqual(0.9);
+    expect(mine - attention).toBeGreaterThanOrEqual(0.2);
+  }, 300_000);
+
+  it('trains and answers leaving no tensor behind, and refuses a pointer head with a clear message', async () => {
+    await useWasm();
+    const before = tf.memory().numTensors;
+    const rng = createRng(2);
+    const learner = new Learner(task.encoding(params), iterated, () => rng.next(), 1e-2);
+    const afterInit = tf.memory().numTensors;
+    const items = sampleItems(task, rng, params, 4, 3);
+    for (let i = 0; i < 3; i++)
+      learner.trainStep(
+        items,
+        items.map((it) => task.solve(it.ctx, it.question)),
+        false,
+      );
+    expect(Number.isFinite(await learner.readLoss())).toBe(true);
+    const answers = await learner.answer(items);
+    expect(answers).toHaveLength(items.length);
+    // Adam's moments appear with the first step; nothing more after that.
+    const afterSteps = tf.memory().numTensors;
+    learner.trainStep(
+      items,
+      items.map((it) => task.solve(it.ctx, it.question)),
+      false,
+    );
+    await learner.readLoss();
+    await learner.answer(items);
+    expect(tf.memory().numTensors).toBe(afterSteps);
+    expect(afterInit).toBeGreaterThan(before);
+    learner.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(
+      () => new Learner(task.encoding(params), { ...iterated, pointer: true }, () => rng.next(), 1e-2),
+    ).toThrow(/no pointer head/);
+  }, 60_000);
+});
