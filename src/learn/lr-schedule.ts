@@ -4,7 +4,7 @@
  * the small steps' rate X fell behind (union find needed 1.9x the examples to 95%; at twice the
  * rate, constant, no better). A higher peak that warms up and then decays lets each large step do
  * more early on (1.34x); training each step's questions twice (updatesPerStep) closes most of the
- * rest: 0.84x, 1.02x and 1.37x on seeds 1-3 (seed 3: 0.95x with 3 updates; README, "Larger
+ * rest: 0.70x, 1.02x and 1.37x on seeds 1-3 (seed 3: 0.95x with 3 updates; README, "Larger
  * steps"). X distils each frozen teacher from 4x fewer updates than at 128; a second update on
  * the same targets costs the student's pass again (kernels per example 2.3x on wasm), not the
  * teacher's waves.
