@@ -2,12 +2,12 @@
  * How steps larger than the task's default are trained (GPU_STEPS' 512 questions against 128):
  * with as many examples between teacher refreshes, a round has 4x fewer optimiser steps, and at
  * the small steps' rate X fell behind (union find needed 1.9x the examples to 95%; at twice the
- * rate, constant, no better). A higher peak that warms up and then decays lets each large step do
- * more early on (1.34x); training each step's questions twice (updatesPerStep) closes most of the
- * rest: 0.70x, 1.02x and 1.37x on seeds 1-3 (seed 3: 0.95x with 3 updates; README, "Larger
- * steps"). X distils each frozen teacher from 4x fewer updates than at 128; a second update on
- * the same targets costs the student's pass again (kernels per example 2.3x on wasm), not the
- * teacher's waves.
+ * rate, constant, no better). A higher peak that warms up and then decays lets each large step
+ * do more early on (1.34x, earlier code); training each step's questions twice (updatesPerStep)
+ * closes most of the rest: 0.70x, 1.22x and 1.37x on seeds 1-3, 1.10x in all (3 updates: 0.82x
+ * on seed 1, 0.95x on seed 3; README, "Larger steps"). X distils each frozen teacher from 4x
+ * fewer updates than at 128; a second update on the same targets costs the student's pass
+ * again (kernels per example 2.3x on wasm), not the teacher's waves.
  */
 import type { LearningRateSchedule } from '../core/learning-rate-schedule';
 
