@@ -2,6 +2,7 @@
 import { SETTING_KEYS } from '../core/settings';
 import { resolveParams, ParamsError } from '../core/task';
 import { TASKS } from '../core/tasks';
+import { learningRateScheduleProblem, type LearningRateSchedule } from '../core/learning-rate-schedule';
 import { ArgsError, parseArgs, type FlagSpec } from './args';
 import { settingFlags, settingsFromFlags } from './setting-flags';
 
@@ -20,6 +21,10 @@ export const EXPERIMENT_FLAGS = {
     help: 'ground-truth-free depth curriculum (default on)',
   },
   'subquestions-per-context': { type: 'int', min: 0, max: 16 },
+  'lr-schedule': {
+    type: 'string',
+    help: 'JSON learning-rate schedule for amplification, e.g. {"peak":0.006,"warmupSteps":32,"decaySteps":200,"constantRate":0.004,"updatesPerStep":2}',
+  },
   'no-supervised': { type: 'boolean', help: 'skip the supervised baseline' },
   'inline-baseline': {
     type: 'boolean',
@@ -58,11 +63,24 @@ export function parseExperimentArgs(argv: string[]) {
       throw new ArgsError(`--model must be a JSON object, got ${args.model}`);
     }
   }
+  let learningRateSchedule: LearningRateSchedule | undefined;
+  if (args['lr-schedule'] !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(args['lr-schedule']);
+    } catch {
+      throw new ArgsError(`--lr-schedule must be a JSON object, got ${args['lr-schedule']}`);
+    }
+    const problem = parsed === null ? 'must be a JSON object' : learningRateScheduleProblem(parsed);
+    if (problem) throw new ArgsError(`--lr-schedule: ${problem}`);
+    learningRateSchedule = parsed as LearningRateSchedule;
+  }
   return {
     help: false as const,
     args,
     settings: { ...settings, task: settings.task },
     preset,
     modelOverrides,
+    learningRateSchedule,
   };
 }

@@ -1,6 +1,7 @@
 /** `npm run experiment`: rounds of amplification (and the supervised baseline) on one task, in Node. */
 import { writeFileSync } from 'node:fs';
 import { UNKNOWN, type Answer } from '../core/answer';
+import type { LearningRateSchedule } from '../core/learning-rate-schedule';
 import type { RoundMetrics } from '../core/metrics';
 import { TASKS } from '../core/tasks';
 import { chooseBackend, type BackendName } from '../learn/backend';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     process.stderr.write(usage('npm run experiment --', EXPERIMENT_FLAGS) + '\n');
     return;
   }
-  const { args, settings, preset, modelOverrides } = parsed;
+  const { args, settings, preset, modelOverrides, learningRateSchedule } = parsed;
   const stop = watchStopSignals();
   // Started first, so the thread loads while this one starts its backend.
   const channel = args['inline-baseline'] || args['no-supervised'] ? undefined : startBaselineThread();
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     seed: settings.seed ?? 1,
     supervised: !args['no-supervised'],
     model: modelOverrides,
+    ...(learningRateSchedule ? { learningRateSchedule } : {}),
     curriculum: args.curriculum === undefined ? undefined : args.curriculum === 'on',
     subquestionsPerContext: args['subquestions-per-context'],
     evaluation: args.evaluate as 'auto' | 'every-round',
@@ -103,7 +105,7 @@ async function run(
     const c = session.config;
     process.stdout.write(
       `${task.title} (${taskId}, ${preset}${c.size ? `, size ${c.size}` : ''}), seed ${c.seed}, backend ${backend}, ` +
-        `model ${c.modelSize} (${session.parameters} parameters), ${c.stepsPerRound} steps/round × ${c.batchSize} questions, lr ${c.learningRate}, ` +
+        `model ${c.modelSize} (${session.parameters} parameters), ${c.stepsPerRound} steps/round × ${c.batchSize} questions, lr ${c.learningRate}${scheduleNote(c.learningRateSchedule)}, ` +
         `held-out ${session.heldOut.length} questions, baseline ${session.baselineWhere ?? 'off'}, evaluation ${c.evaluation ?? 'every-round'}` +
         `${c.overseerNoise > 0 ? `, overseer noise ${c.overseerNoise}` : ''}\n`,
     );
@@ -172,3 +174,9 @@ async function run(
 }
 
 runCli(main);
+
+/** The large-step schedule in the header: its warm-up, decay and updates per step (none: constant). */
+function scheduleNote(s: LearningRateSchedule | null): string {
+  if (!s) return '';
+  return ` (peak; warm-up ${s.warmupSteps}, decay ${s.decaySteps} updates, ${s.updatesPerStep ?? 1} updates/step)`;
+}

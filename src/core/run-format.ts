@@ -557,6 +557,7 @@ function validateSnapshot(v: unknown, path: string, settings: RunSettings): Sess
       warmupSteps: ls.warmupSteps,
       decaySteps: ls.decaySteps,
       constantRate: ls.constantRate,
+      ...(ls.updatesPerStep !== undefined ? { updatesPerStep: ls.updatesPerStep } : {}),
     };
   }
   if (c.evaluation !== undefined)

@@ -51,16 +51,18 @@ export class Learner {
   private optimizer: tf.Optimizer;
   private pendingLoss: tf.Scalar | null = null;
   private lossValue = NaN;
-  /** Optimiser steps taken (the learning-rate schedule's clock). */
-  private steps = 0;
+  /** Optimiser updates made (the learning-rate schedule's clock). */
+  private updates = 0;
 
   constructor(
     readonly enc: AnyEncoding,
     readonly cfg: ModelConfig,
     rng: () => number,
     readonly learningRate: number,
-    /** The learning rate of step k (0-based) as a multiple of `learningRate`; constant 1 if absent. */
-    private readonly schedule?: (step: number) => number,
+    /** The learning rate of update k (0-based) as a multiple of `learningRate`; constant 1 if absent. */
+    private readonly schedule?: (update: number) => number,
+    /** Optimiser updates each training step makes on its questions. */
+    private readonly updatesPerStep = 1,
   ) {
     this.shape = shapeOf(enc);
     this.width = outputWidth(this.shape, cfg);
@@ -244,9 +246,9 @@ export class Learner {
   }
 
   /**
-   * One optimiser step on these items with these targets. Items whose target is `?` are skipped
-   * when `skipUnknown` (a `?` target carries no information about the answer). Returns how many
-   * items were trained on. The loss stays on the device (readLoss reads the last one): reading
+   * One training step on these items with these targets (updatesPerStep optimiser updates on
+   * them). Items whose target is `?` are skipped when `skipUnknown` (a `?` target carries no
+   * information about the answer). Returns how many items were trained on. The loss stays on the device (readLoss reads the last one): reading
    * it back every step would stall a GPU's queue once per step.
    */
   trainStep(items: readonly WaveItem[], targets: readonly Answer[], skipUnknown = true): { used: number } {
@@ -271,20 +273,20 @@ export class Learner {
       this.shape.maxFacts,
       this.cfg.pointer,
     );
-    if (this.schedule) setLearningRate(this.optimizer, this.learningRate * this.schedule(this.steps));
-    this.steps++;
-    const cost = this.optimizer.minimize(
-      () => {
+    // A large step's questions may be trained on more than once (updatesPerStep; lr-schedule.ts).
+    for (let u = 0; u < this.updatesPerStep; u++) {
+      if (this.schedule) setLearningRate(this.optimizer, this.learningRate * this.schedule(this.updates));
+      this.updates++;
+      const loss = () => {
         const w = this.unpack(this.packed);
         const rep = encodeContexts(w, this.shape, this.cfg, g);
         return lossFromLogits(answerLogits(w, this.shape, this.cfg, rep, g), mask, weights);
-      },
-      true,
-      [this.packed],
-    );
-    if (cost) {
-      this.pendingLoss?.dispose();
-      this.pendingLoss = cost;
+      };
+      const cost = this.optimizer.minimize(loss, true, [this.packed]);
+      if (cost) {
+        this.pendingLoss?.dispose();
+        this.pendingLoss = cost;
+      }
     }
     return { used };
   }

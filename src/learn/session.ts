@@ -145,8 +145,8 @@ export class TrainingSession {
   private ampSteps = 0;
   /** The round's next steps with their targets, computed ahead of their updates (a block's rest). */
   private prepared: StepTargets[] = [];
-  /** Steps trained before a restore: where the learning-rate schedule resumes. */
-  private stepOffset = 0;
+  /** Optimiser updates made before a restore: where the learning-rate schedule resumes. */
+  private updateOffset = 0;
   lastEvaluation: Evaluation | null = null;
   readonly history: SessionRoundMetrics[] = [];
   /** Set to evaluate at the end of the current round whatever the evaluation policy says. */
@@ -193,7 +193,8 @@ export class TrainingSession {
       config.model,
       () => init.next(),
       config.learningRate,
-      schedule ? (k) => scheduleFactor(schedule, k + this.stepOffset) : undefined,
+      schedule ? (k) => scheduleFactor(schedule, k + this.updateOffset) : undefined,
+      schedule?.updatesPerStep ?? 1,
     );
     this.teacher = this.x.snapshot();
     this.ampRng = root.fork('amplification');
@@ -637,7 +638,8 @@ export class TrainingSession {
       s.overseerCalls = count(snapshot.overseerCalls, 'overseerCalls');
       s.labels = count(snapshot.labels, 'labels');
       s.seconds = count(snapshot.seconds, 'seconds');
-      s.stepOffset = Math.round(s.examples / s.config.batchSize);
+      s.updateOffset =
+        Math.round(s.examples / s.config.batchSize) * (s.config.learningRateSchedule?.updatesPerStep ?? 1);
       s.history.push(...(snapshot.history as SessionRoundMetrics[]));
       const last = snapshot.history[snapshot.history.length - 1] as Partial<SessionRoundMetrics> | undefined;
       const admitted = snapshot.admittedDepth ?? last?.admittedDepth;

@@ -142,6 +142,18 @@ describe('run file validation', () => {
       peak: -1,
     };
     expect(() => validateRunFile(text(r))).toThrow(/learningRateSchedule.peak must be a positive number/);
+    // Updates per step are kept (an older schedule without them trains one update a step).
+    const twice = { ...schedule, updatesPerStep: 2 };
+    (r.snapshot.config as unknown as Record<string, unknown>).learningRateSchedule = twice;
+    expect(validateRunFile(text(r)).snapshot.config.learningRateSchedule).toEqual(twice);
+    for (const bad of [0, 1.5, 9, '2'])
+      expect(() => {
+        (r.snapshot.config as unknown as Record<string, unknown>).learningRateSchedule = {
+          ...schedule,
+          updatesPerStep: bad,
+        };
+        validateRunFile(text(r));
+      }).toThrow(/learningRateSchedule.updatesPerStep must be a whole number from 1 to 8/);
   });
 
   test('only known fields are kept', () => {

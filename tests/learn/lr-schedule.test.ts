@@ -11,6 +11,8 @@ import { MODEL_CONFIGS } from '../../src/learn/defaults';
 import { Learner, disposeWeights } from '../../src/learn/learner';
 import { largeStepSchedule, learningRateScheduleProblem, scheduleFactor } from '../../src/learn/lr-schedule';
 import { TrainingSession } from '../../src/learn/session';
+import { parseExperimentArgs } from '../../src/cli/experiment-flags';
+import { firstLineThrown } from '../cli/spawn-cli';
 import { useWasm } from './helpers';
 
 describe('the large-step learning-rate schedule', () => {
@@ -26,6 +28,10 @@ describe('the large-step learning-rate schedule', () => {
     for (let k = 1; k < s.warmupSteps; k++) expect(f(k)).toBeGreaterThan(f(k - 1));
     for (let k = s.warmupSteps; k < 2000; k += 50) expect(f(k + 50)).toBeLessThan(f(k));
     expect(f(s.decaySteps * 3)).toBeCloseTo(0.5, 5);
+    // Four times the questions: each step's questions are trained on twice.
+    expect(s.updatesPerStep).toBe(2);
+    expect(largeStepSchedule(2e-3, 256, 128, 4e-3)!.updatesPerStep).toBe(1);
+    expect(largeStepSchedule(2e-3, 4096, 128, 4e-3)!.updatesPerStep).toBe(6);
     expect(learningRateScheduleProblem(s)).toBeNull();
     expect(learningRateScheduleProblem(null)).toBeNull();
     expect(learningRateScheduleProblem({ ...s, peak: Number.NaN })).toMatch(/peak must be a positive number/);
@@ -57,6 +63,45 @@ describe('the large-step learning-rate schedule', () => {
     learner.dispose();
   });
 
+  it('trains a step’s questions updatesPerStep times, the schedule counting updates', async () => {
+    await useWasm();
+    const task = TASKS['union-find'];
+    const params = resolveParams(task, 'workshop');
+    const items = sampleItems(task, createRng(2), params, 8, 4);
+    const learner = (updates: number, clock: number[]) => {
+      const init = createRng(1);
+      return new Learner(
+        task.encoding(params),
+        MODEL_CONFIGS.small,
+        () => init.next(),
+        1e-2,
+        (k) => (clock.push(k), 1 / (1 + k)),
+        updates,
+      );
+    };
+    const onceClock: number[] = [];
+    const twiceClock: number[] = [];
+    const once = learner(1, onceClock);
+    const twice = learner(2, twiceClock);
+    const teacher = once.snapshot();
+    const targets = (await amplifiedAnswers(overseerView(task), once, teacher, items)).answers;
+    disposeWeights(teacher);
+    const start = await once.exportWeights();
+    // One step of two updates is two steps of one update on the same questions, the rate included.
+    twice.trainStep(items, targets, false);
+    once.trainStep(items, targets, false);
+    const afterOne = await once.exportWeights();
+    expect(afterOne).not.toEqual(start);
+    expect(await twice.exportWeights()).not.toEqual(afterOne);
+    once.trainStep(items, targets, false);
+    expect(await twice.exportWeights()).toEqual(await once.exportWeights());
+    twice.trainStep(items, targets, false);
+    expect(twiceClock).toEqual([0, 1, 2, 3]);
+    expect(onceClock).toEqual([0, 1]);
+    once.dispose();
+    twice.dispose();
+  });
+
   it('a session takes it for large steps when the rate is left to it, and keeps it in snapshots', async () => {
     await useWasm();
     const base = {
@@ -86,6 +131,7 @@ describe('the large-step learning-rate schedule', () => {
     const restored = await TrainingSession.restore(await large.snapshot());
     expect(restored.config.learningRateSchedule).toEqual(schedule);
     expect(restored.config.learningRate).toBe(schedule.peak);
+    expect(restored.config.learningRateSchedule?.updatesPerStep).toBe(2);
     large.dispose();
     restored.dispose();
     // A kept session's schedule is checked, not trusted.
@@ -93,4 +139,18 @@ describe('the large-step learning-rate schedule', () => {
       TrainingSession.create({ ...base, learningRateSchedule: { ...schedule, decaySteps: -1 } }),
     ).rejects.toThrow('learningRateSchedule.decaySteps must be a positive number, got -1');
   }, 120_000);
+
+  it('`experiment --lr-schedule` takes one from the command line, checked', () => {
+    const schedule = { peak: 6e-3, warmupSteps: 32, decaySteps: 200, constantRate: 4e-3, updatesPerStep: 3 };
+    const args = (json: string) => ['--task', 'union-find', '--lr-schedule', json];
+    const parsed = parseExperimentArgs(args(JSON.stringify(schedule)));
+    expect(parsed.help === false && parsed.learningRateSchedule).toEqual(schedule);
+    const rejection = (json: string) => firstLineThrown(parseExperimentArgs, args(json));
+    expect(rejection('fast')).toMatch(/--lr-schedule must be a JSON object, got fast/);
+    expect(rejection('null')).toMatch(/--lr-schedule: must be a JSON object/);
+    expect(rejection('{"peak":0.006}')).toMatch(/--lr-schedule: learningRateSchedule.warmupSteps must be/);
+    expect(rejection(JSON.stringify({ ...schedule, updatesPerStep: 0 }))).toMatch(
+      /updatesPerStep must be a whole number from 1 to 8, got 0/,
+    );
+  });
 });
