@@ -3,17 +3,16 @@
  * with as many examples between teacher refreshes, a round has 4x fewer optimiser steps, and at
  * the small steps' rate X fell behind (union find needed 1.9x the examples to 95%; at twice the
  * rate, constant, no better). A higher peak that warms up and then decays lets each large step
- * do more early on (1.34x, earlier code); training each step's questions twice (updatesPerStep)
- * closes most of the rest: 0.70x, 1.22x and 1.37x on seeds 1-3, 1.10x in all (3 updates: 0.82x
- * on seed 1, 0.95x on seed 3; README, "Larger steps"). X distils each frozen teacher from 4x
- * fewer updates than at 128; a second update on the same targets costs the student's pass
- * again (kernels per example 2.3x on wasm), not the teacher's waves.
+ * do more early on (1.34x, earlier code). Training each step's questions twice (updatesPerStep 2)
+ * needs fewer examples (0.70x, 1.22x and 1.37x on seeds 1-3, 1.10x in all; README, "Larger
+ * steps") but costs the student's pass again (kernels per example 2.3x on wasm): where a GPU is
+ * bound by kernel launches that loses more time than the examples save, so the default keeps one
+ * update and updatesPerStep stays a setting of the schedule (`experiment --lr-schedule`).
  */
 import type { LearningRateSchedule } from '../core/learning-rate-schedule';
 
 export type { LearningRateSchedule };
 export { learningRateScheduleProblem } from '../core/learning-rate-schedule';
-import { MAX_UPDATES_PER_STEP } from '../core/learning-rate-schedule';
 
 /**
  * Peak rate against the small steps' rate, per doubling of the step's questions: 3x at 4x the
@@ -25,11 +24,6 @@ import { MAX_UPDATES_PER_STEP } from '../core/learning-rate-schedule';
 export const PEAK_PER_DOUBLING = Math.sqrt(3);
 export const WARMUP_STEPS = 32;
 export const DECAY_STEPS = 200;
-
-/** Updates per step: sqrt of the step's size against the task's, rounded (2 at 4x; only 4x measured). */
-function updatesPerStep(batchSize: number, baseBatch: number): number {
-  return Math.min(MAX_UPDATES_PER_STEP, Math.round(Math.sqrt(batchSize / baseBatch)));
-}
 
 /**
  * The schedule for `batchSize`-question steps when the task's own are `baseBatch` at rate
@@ -49,7 +43,6 @@ export function largeStepSchedule(
     warmupSteps: WARMUP_STEPS,
     decaySteps: DECAY_STEPS,
     constantRate,
-    updatesPerStep: updatesPerStep(batchSize, baseBatch),
   };
 }
 
