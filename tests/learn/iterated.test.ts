@@ -5,37 +5,33 @@ import { resolveParams } from '../../src/core/task';
 import { TASKS } from '../../src/core/tasks';
 import { sampleItems } from '../../src/learn/amplify';
 import { MODEL_CONFIGS, TASK_DEFAULTS } from '../../src/learn/defaults';
-import { makeHeldOut, score } from '../../src/learn/evaluate';
 import { Learner } from '../../src/learn/learner';
 import type { ModelConfig } from '../../src/learn/model';
 import { useWasm } from './helpers';
+import { accuracyAfterTrueAnswers } from './true-answers';
 
 const task = TASKS.assignments;
 const params = resolveParams(task, 'workshop');
 const iterated: ModelConfig = { ...MODEL_CONFIGS.medium, ...TASK_DEFAULTS.assignments.model };
 
 /** Depth-2 accuracy (f of two constants) after `steps` supervised steps on every depth (as `npm run probe`). */
-async function depthTwoAfter(cfg: ModelConfig, learningRate: number, steps: number, seed: number) {
-  const root = createRng(seed);
-  const init = root.fork('init');
-  const learner = new Learner(task.encoding(params), cfg, () => init.next(), learningRate);
-  const rng = root.fork('probe');
-  const heldOut = makeHeldOut(task, params, seed, 200).filter((h) => h.depth === 2);
-  try {
-    for (let s = 0; s < steps; s++) {
-      const items = sampleItems(task, rng, params, 32, 4, () => 1 + rng.int(4));
-      learner.trainStep(
-        items,
-        items.map((it) => task.solve(it.ctx, it.question)),
-        false,
-      );
-    }
-    const answers = await learner.answer(heldOut.map((h) => ({ ctx: h.ctx, question: h.question })));
-    return score(heldOut, answers).overall;
-  } finally {
-    learner.dispose();
-  }
-}
+const depthTwoAfter = (
+  cfg: ModelConfig,
+  learningRate: number,
+  steps: number,
+  seed: number,
+): Promise<number> =>
+  accuracyAfterTrueAnswers({
+    task: 'assignments',
+    cfg,
+    learningRate,
+    steps,
+    seed,
+    trainDepth: (rng) => 1 + rng.int(4),
+    scoreDepth: 2,
+    heldOut: 200,
+    stream: 'probe',
+  });
 
 describe('iterated model X (assignments)', () => {
   it('learns depth 2 on true answers in a budget where the attention model is still on its plateau', async () => {

@@ -5,36 +5,24 @@ import { resolveParams } from '../../src/core/task';
 import { TASKS } from '../../src/core/tasks';
 import { sampleItems } from '../../src/learn/amplify';
 import { MODEL_CONFIGS } from '../../src/learn/defaults';
-import { makeHeldOut, score } from '../../src/learn/evaluate';
 import { Learner } from '../../src/learn/learner';
 import type { ModelConfig } from '../../src/learn/model';
 import { useWasm } from './helpers';
-
-const task = TASKS.permutation;
-const params = resolveParams(task, 'workshop');
+import { accuracyAfterTrueAnswers } from './true-answers';
 
 /** Depth-1 accuracy (σ², σ³) after `steps` supervised steps on depth-1 questions. */
-async function depthOneAfter(cfg: ModelConfig, steps: number, seed: number): Promise<number> {
-  const root = createRng(seed);
-  const init = root.fork('init');
-  const learner = new Learner(task.encoding(params), cfg, () => init.next(), 2e-3);
-  const rng = root.fork('train');
-  const heldOut = makeHeldOut(task, params, seed, 150).filter((h) => h.depth === 1);
-  try {
-    for (let s = 0; s < steps; s++) {
-      const items = sampleItems(task, rng, params, 32, 4, () => 1);
-      learner.trainStep(
-        items,
-        items.map((it) => task.solve(it.ctx, it.question)),
-        false,
-      );
-    }
-    const answers = await learner.answer(heldOut.map((h) => ({ ctx: h.ctx, question: h.question })));
-    return score(heldOut, answers).overall;
-  } finally {
-    learner.dispose();
-  }
-}
+const depthOneAfter = (cfg: ModelConfig, steps: number, seed: number): Promise<number> =>
+  accuracyAfterTrueAnswers({
+    task: 'permutation',
+    cfg,
+    learningRate: 2e-3,
+    steps,
+    seed,
+    trainDepth: () => 1,
+    scoreDepth: 1,
+    heldOut: 150,
+    stream: 'train',
+  });
 
 describe('relational model X', () => {
   it('learns σ² and σ³ in a budget where the attention model is still on its plateau', async () => {
