@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_NAMES, type BackendName } from '../core/settings';
 import { installGpuCounters } from './gpu-counters';
+import { adaptMatMulToAdapter } from './webgpu-matmul';
 
 export { BACKEND_NAMES, type BackendName };
 
@@ -231,6 +232,7 @@ export async function chooseBackend(
         ok = await start(backend, timeoutMs);
       }
       if (ok) {
+        if (backend === 'webgpu') adaptMatMulToAdapter();
         const detail =
           backend !== 'wasm'
             ? undefined

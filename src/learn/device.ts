@@ -1,5 +1,5 @@
 /** What this device offers tfjs: its GPUs (hardware or software), cores and isolation. */
-import type { BackendName } from './backend';
+import type { BackendName } from '../core/settings';
 
 /** A software GPU (SwiftShader, llvmpipe, lavapipe, Microsoft Basic Render): never faster than WASM. */
 export function isSoftwareGpu(description: string): boolean {
