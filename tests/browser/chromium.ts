@@ -94,7 +94,12 @@ export async function startHarness(): Promise<AppHarness> {
   };
 }
 
+/**
+ * Saves a full-page screenshot for a person to look at, only with SCREENSHOTS=1: none asserts
+ * anything, and each took 1–3 s of a test's time in Chromium on SwiftShader.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!process.env.SCREENSHOTS) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
