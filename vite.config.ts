@@ -60,6 +60,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Unit files share a worker's modules (tfjs among them): each file imported its own, ~1 s a
+          // file; tests measure tensors against their own starting count, never an absolute one.
+          isolate: false,
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/browser/**'],
           environment: 'node',
