@@ -2,7 +2,8 @@
  * Read-backs per training step on a CPU backend, counted as scripts/gpu-round-counts.ts counts
  * them on WebGPU (a round of 6 steps minus a round of 2, at a hardware GPU's step size), for the
  * sampled subquestions decomposed 'after' the first waves and 'alongside' them. A read-back here
- * is a tensor read (data/dataSync/array/arraySync), which on WebGPU is one mapAsync; minutes on
+ * is a tensor read (data/dataSync/array/arraySync), which on WebGPU is one mapAsync ('alongside'
+ * is a GPU round's order: it also asks the teacher ahead the subquestions H may ask); minutes on
  * wasm where Dawn on SwiftShader takes the better part of an hour. Seeds vary the runs;
  * CURRICULUM=off trains every depth from the first step, as a run does once the curriculum is done:
  *   [CURRICULUM=off] node --import tsx scripts/wave-counts.ts [task=union-find] [seeds=1,2,3]

@@ -134,6 +134,16 @@ export interface WaveResult {
   modelQueries: number;
 }
 
+export interface WaveOptions {
+  /**
+   * Ask X, in a run's first wave, every subquestion the task says H may ask of it
+   * (`subquestionsAhead`), and answer H's later asks from those answers: one wave where H asks
+   * one subquestion after another (union find's up to five, wildcard's two). Same answers, same
+   * asks in the same order; more questions to X. For a GPU, where each wave is a read-back.
+   */
+  ahead?: boolean;
+}
+
 /**
  * Amp(X) for a batch, in waves: every question's first pending non-primitive subquestion goes
  * to the model in one call, then the next ones…, never one call per subquestion. Lookups are
@@ -143,28 +153,40 @@ export async function amplifyInWaves(
   task: OverseerTask,
   items: readonly WaveItem[],
   answerBatch: (batch: WaveItem[]) => Answer[] | Promise<Answer[]>,
+  options: WaveOptions = {},
 ): Promise<WaveResult> {
-  return amplifyGrowing(task, items, answerBatch, () => []);
+  return amplifyGrowing(task, items, answerBatch, () => [], options);
 }
 
 /**
- * amplifyInWaves where the batch may grow: before each wave goes to the model, `more(wave, from)`
+ * amplifyInWaves where the batch may grow: before each wave goes to the model, `more(asked, from)`
  * may add items (say, subquestions H just asked), whose own decompositions then start in that
- * same wave rather than in waves of their own afterwards. `from[j]` is the index of the item whose
- * run asked `wave[j]` (items given first, then added ones in the order added); answers come in
- * that order too, and `overseerCalls` counts every item.
+ * same wave rather than in waves of their own afterwards. `asked` holds the non-primitive
+ * subquestions H asked since the last call, in the order they are asked one wave at a time (wave,
+ * then item); `from[j]` is the index of the item whose run asked `asked[j]` (items given first,
+ * then added ones in the order added). Answers come in that order too, and `overseerCalls` counts
+ * every item.
  */
 export async function amplifyGrowing(
   task: OverseerTask,
   items: readonly WaveItem[],
   answerBatch: (batch: WaveItem[]) => Answer[] | Promise<Answer[]>,
-  more: (wave: readonly WaveItem[], from: readonly number[]) => readonly WaveItem[],
+  more: (asked: readonly WaveItem[], from: readonly number[]) => readonly WaveItem[],
+  options: WaveOptions = {},
 ): Promise<WaveResult> {
   const all: WaveItem[] = [];
   const answers: Answer[] = [];
   const runs: ReturnType<OverseerTask['overseer']>[] = [];
   // Each run's subquestion waiting for the model, or null when finished.
   const pending: (unknown | null)[] = [];
+  // Per run: the wave its first subquestion would go in, its subquestions asked so far, and X's
+  // answers to its subquestions by key, once asked ahead (options.ahead).
+  const firstWave: number[] = [];
+  const askedCount: number[] = [];
+  const aheadAnswers: (Map<string, Answer> | null)[] = [];
+  // Subquestions asked since `more` was last called: [wave it would go in, run, question].
+  let asked: [number, number, unknown][] = [];
+  const ahead = options.ahead === true && typeof task.subquestionsAhead === 'function';
   let waves = 0;
   let modelQueries = 0;
 
@@ -172,7 +194,14 @@ export async function amplifyGrowing(
     const run = runs[i]!;
     const ctx = all[i]!.ctx;
     let step = run.next(input);
-    while (!step.done && task.isPrimitive(step.value)) step = run.next(task.lookup(ctx, step.value));
+    for (;;) {
+      while (!step.done && task.isPrimitive(step.value)) step = run.next(task.lookup(ctx, step.value));
+      if (step.done) break;
+      asked.push([firstWave[i]! + askedCount[i]!++, i, step.value]);
+      const known = aheadAnswers[i]?.get(task.questionKey(step.value));
+      if (known === undefined) break;
+      step = run.next(known);
+    }
     if (step.done) {
       answers[i] = step.value;
       pending[i] = null;
@@ -185,30 +214,65 @@ export async function amplifyGrowing(
       answers.push(UNKNOWN);
       runs.push(task.overseer(item.ctx, item.question));
       pending.push(null);
+      firstWave.push(waves);
+      askedCount.push(0);
+      aheadAnswers.push(null);
       advance(i, UNKNOWN);
     }
+  };
+  // Hands the subquestions asked since the last call to `more`, in wave order; starts what it adds.
+  const report = (): void => {
+    const list = asked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    asked = [];
+    start(
+      more(
+        list.map(([, i, question]) => ({ ctx: all[i]!.ctx, question })),
+        list.map(([, i]) => i),
+      ),
+    );
   };
 
   start(items);
   for (;;) {
+    report();
     const open: number[] = [];
     for (let i = 0; i < all.length; i++) if (pending[i] !== null) open.push(i);
-    if (open.length === 0) break;
-    const before = all.length;
-    start(
-      more(
-        open.map((i) => ({ ctx: all[i]!.ctx, question: pending[i] })),
-        open,
-      ),
-    );
-    for (let i = before; i < all.length; i++) if (pending[i] !== null) open.push(i);
-    const batch = open.map((i) => ({ ctx: all[i]!.ctx, question: pending[i] }));
+    if (open.length === 0) {
+      if (asked.length === 0) break;
+      continue;
+    }
+    // Each open run's pending subquestion, then (ahead) the rest H may ask, once per run.
+    const batch: WaveItem[] = [];
+    const owner: number[] = [];
+    // Per batch entry: whether it is the run's pending subquestion (else one asked ahead).
+    const isPending: boolean[] = [];
+    for (const i of open) {
+      const ctx = all[i]!.ctx;
+      batch.push({ ctx, question: pending[i] });
+      owner.push(i);
+      isPending.push(true);
+      if (!ahead || aheadAnswers[i]) continue;
+      aheadAnswers[i] = new Map();
+      const seen = new Set([task.questionKey(pending[i])]);
+      for (const q of task.subquestionsAhead!(ctx, all[i]!.question)) {
+        const key = task.questionKey(q);
+        if (task.isPrimitive(q) || seen.has(key)) continue;
+        seen.add(key);
+        batch.push({ ctx, question: q });
+        owner.push(i);
+        isPending.push(false);
+      }
+    }
     const got = await answerBatch(batch);
     if (got.length !== batch.length)
       throw new Error(`answerBatch returned ${got.length} answers for ${batch.length} questions`);
     waves++;
     modelQueries += batch.length;
-    open.forEach((i, j) => advance(i, got[j]!));
+    // Every answer is kept for the run's later asks (H may ask one twice), then runs move on.
+    got.forEach((a, j) => aheadAnswers[owner[j]!]?.set(task.questionKey(batch[j]!.question), a));
+    got.forEach((a, j) => {
+      if (isPending[j]) advance(owner[j]!, a);
+    });
   }
   return { answers, overseerCalls: all.length, waves, modelQueries };
 }

@@ -75,6 +75,13 @@ export interface Task<Ctx = unknown, Q = unknown, V extends Value = Value> {
   lookup(ctx: Ctx, q: Q): V;
   /** H on a non-primitive question. Applies the `?` rule to every subanswer. */
   overseer(ctx: Ctx, q: Q): Decomposition<Q>;
+  /**
+   * Every subquestion H may ask of `q`, found from the context alone (its lookups), where which
+   * ones it asks depends on the answers only to stop early: amplification can then ask X all of
+   * them in one wave rather than one wave each. Absent where each subquestion depends on the
+   * last answer (a chain of lookups).
+   */
+  subquestionsAhead?(ctx: Ctx, q: Q): Q[];
 
   questionText(q: Q): string;
   answerText(a: Answer): string;

@@ -2,10 +2,18 @@
  * Amplification's training path. It works on an OverseerView: the task without its ground-truth
  * solver, so targets (and anything else on this path) cannot come from the answers.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { Answer } from '../core/answer';
-import { amplifyGrowing, amplifyInWaves, type WaveItem, type WaveResult } from '../core/recursion';
+import {
+  amplifyGrowing,
+  amplifyInWaves,
+  type WaveItem,
+  type WaveOptions,
+  type WaveResult,
+} from '../core/recursion';
 import type { Rng } from '../core/rng';
 import type { AnyTask, OverseerTask, Params } from '../core/task';
+import { GPU_BACKENDS } from './defaults';
 import type { Learner } from './learner';
 import type { Weights } from './model';
 
@@ -40,17 +48,21 @@ export function sampleItems(
   return items;
 }
 
-/** Amp(teacher) for a batch, in waves; every context is encoded once for all its subquestions. */
+/**
+ * Amp(teacher) for a batch, in waves; every context is encoded once for all its subquestions. On
+ * a GPU backend H's subquestions are asked ahead where the task knows them (fewer read-backs).
+ */
 export async function amplifiedAnswers(
   view: OverseerView,
   learner: Learner,
   teacher: Weights,
   items: readonly WaveItem[],
+  options: WaveOptions = { ahead: GPU_BACKENDS.includes(tf.getBackend()) },
 ): Promise<WaveResult> {
   const contexts = [...new Set(items.map((it) => it.ctx))];
   const answerer = learner.answerer(teacher, contexts);
   try {
-    return await amplifyInWaves(view, items, (batch) => answerer.answerBatch(batch));
+    return await amplifyInWaves(view, items, (batch) => answerer.answerBatch(batch), options);
   } finally {
     answerer.dispose();
   }
@@ -75,6 +87,12 @@ export interface StepOptions {
    * wave is a read-back that stalls its queue.
    */
   subquestionWaves?: 'after' | 'alongside';
+  /**
+   * Ask the teacher, in a question's first wave, every subquestion H may ask of it where the task
+   * knows them ahead (`subquestionsAhead`: union find, wildcard, shortest path), so H's later
+   * asks need no wave of their own. The targets are the same; more arithmetic, fewer read-backs.
+   */
+  subquestionsAhead?: boolean;
 }
 
 /** One training step's questions and their Amp(teacher) targets. */
@@ -143,6 +161,7 @@ export async function amplificationTargets(
           });
         return start;
       },
+      { ahead: options.subquestionsAhead },
     );
     const stepTargets: StepTargets[] = [];
     let offset = 0;
@@ -190,6 +209,7 @@ export async function amplificationTargets(
         view,
         subs.map((a) => a.item),
         (batch) => answerer.answerBatch(batch),
+        { ahead: options.subquestionsAhead },
       );
       subAnswers = amp2.answers;
       modelQueries += amp2.modelQueries;

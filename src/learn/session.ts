@@ -378,6 +378,7 @@ export class TrainingSession {
       // On a GPU a wave (a read-back) costs more than its arithmetic. H' learns from every
       // decomposition it sees, so it gets only the ones trained on.
       subquestionWaves: GPU_BACKENDS.includes(this.backend) && !this.learned ? 'alongside' : 'after',
+      subquestionsAhead: GPU_BACKENDS.includes(this.backend),
     });
     this.overseerCalls += await this.overseerCallsSince(chunk);
     this.waveCount += chunk.waves;

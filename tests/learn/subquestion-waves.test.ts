@@ -1,7 +1,8 @@
 /**
- * A GPU round decomposes the sampled subquestions alongside the generated questions' waves
- * (fewer read-backs); a CPU round after them (less arithmetic). The targets must not depend on
- * which: the same questions, the same Amp(teacher) answers, in the same order.
+ * A GPU round decomposes the sampled subquestions alongside the generated questions' waves, and
+ * asks the teacher ahead the subquestions H may ask (fewer read-backs); a CPU round after them,
+ * one subquestion a wave (less arithmetic). The targets must not depend on which: the same
+ * questions, the same Amp(teacher) answers, in the same order.
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng';
@@ -25,13 +26,14 @@ describe('sampled subquestions decomposed alongside or after the first waves', (
       const draw = createRng(11);
       const batches = Array.from({ length: 3 }, () => sampleItems(task, draw, params, 6, 4));
       const maxDepth = task.maxDepth(params);
-      const run = (subquestionWaves: StepOptions['subquestionWaves']) =>
+      const run = (subquestionWaves: StepOptions['subquestionWaves'], subquestionsAhead = false) =>
         amplificationTargets(view, learner, teacher, batches, {
           subquestionsPerContext: 2,
           rngForStep: (s) => createRng(7).fork(`step ${s}`),
           // Leaves out the deepest subquestions, as the curriculum does.
           keepSubquestion: (it) => view.depth(it.ctx, it.question) < maxDepth,
           subquestionWaves,
+          subquestionsAhead,
         });
       try {
         const after = await run('after');
@@ -44,6 +46,19 @@ describe('sampled subquestions decomposed alongside or after the first waves', (
         expect(alongside.waves).toBeLessThan(after.waves);
         // Alongside decomposes every candidate subquestion, kept or not.
         expect(alongside.modelQueries).toBeGreaterThanOrEqual(after.modelQueries);
+        // Asked ahead (a GPU's rounds): the same targets again; where the task lists H's
+        // subquestions ahead, fewer waves for more questions to the teacher.
+        for (const [plain, withAhead] of [
+          [after, await run('after', true)],
+          [alongside, await run('alongside', true)],
+        ] as const) {
+          expect(withAhead.steps).toEqual(plain.steps);
+          expect(withAhead.overseerCalls).toBe(plain.overseerCalls);
+          if (task.subquestionsAhead) {
+            expect(withAhead.waves).toBeLessThan(plain.waves);
+            expect(withAhead.modelQueries).toBeGreaterThanOrEqual(plain.modelQueries);
+          } else expect(withAhead).toEqual(plain);
+        }
       } finally {
         disposeWeights(teacher);
         learner.dispose();

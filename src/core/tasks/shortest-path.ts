@@ -58,6 +58,18 @@ function* overseer(ctx: ShortestPathContext, q: ShortestPathQuestion): Decomposi
   return best;
 }
 
+/** The rest of the way from each out-neighbour, as H asks it after listing them. */
+function subquestionsAhead(ctx: ShortestPathContext, q: ShortestPathQuestion): ShortestPathQuestion[] {
+  if (q.kind !== 'path' || q.steps < 1 || q.from === q.to) return [];
+  const out: ShortestPathQuestion[] = [];
+  for (let i = 1; i < ctx.names.length; i++) {
+    const c = neighbour(ctx, q.from, i);
+    if (c === null) break;
+    out.push({ kind: 'path', from: c, to: q.to, steps: q.steps - 1 });
+  }
+  return out;
+}
+
 /** depth[k][a]: the depth class of (a, b, k) for k = 0 … steps (0: the name comparison). */
 function depthTable(ctx: ShortestPathContext, b: number, steps: number): Int32Array[] {
   const n = ctx.names.length;
@@ -257,6 +269,7 @@ export const shortestPath: Task<ShortestPathContext, ShortestPathQuestion, Short
     return q.from === q.to ? 0 : null;
   },
   overseer,
+  subquestionsAhead,
 
   questionText,
   answerText: (a: Answer) => (a === UNKNOWN ? "? (don't know)" : a === null ? 'none' : String(a)),

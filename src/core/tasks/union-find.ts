@@ -71,6 +71,24 @@ function* overseer(ctx: UnionFindContext, q: UnionFindQuestion): Decomposition<U
   return false;
 }
 
+/** The five connections H may ask after reading e_t (it stops at the first route found). */
+function subquestionsAhead(ctx: UnionFindContext, q: UnionFindQuestion): UnionFindQuestion[] {
+  if (q.kind !== 'connected' || q.t < 1) return [];
+  const e = sides(ctx, equalityValue(ctx, q.t));
+  if (!e) return [];
+  const [u, v] = e;
+  const t = q.t - 1;
+  return (
+    [
+      [q.a, q.b],
+      [q.a, u],
+      [v, q.b],
+      [q.a, v],
+      [u, q.b],
+    ] as const
+  ).map(([a, b]) => ({ kind: 'connected', a, b, t }));
+}
+
 /** components[i]: a representative of names[i]'s class after the first t equalities. */
 function components(ctx: UnionFindContext, t: number): number[] {
   const parent = ctx.names.map((_, i) => i);
@@ -183,6 +201,7 @@ export const unionFind: Task<UnionFindContext, UnionFindQuestion, UnionFindValue
     return q.a === q.b;
   },
   overseer,
+  subquestionsAhead,
 
   questionText,
   answerText: (a: Answer) =>

@@ -46,6 +46,13 @@ function* overseer(_ctx: WildcardContext, q: WildcardQuestion): Decomposition<Wi
   return a + b;
 }
 
+/** Both halves H asks, whatever their answers. */
+function subquestionsAhead(_ctx: WildcardContext, q: WildcardQuestion): WildcardQuestion[] {
+  const i = q.pattern.indexOf('*');
+  if (i < 0) return [];
+  return ['0', '1'].map((c) => ({ pattern: `${q.pattern.slice(0, i)}${c}${q.pattern.slice(i + 1)}` }));
+}
+
 const signed = (v: number): string => (v > 0 ? `+${v}` : String(v));
 
 function encoding(params: Params): Encoding<WildcardContext, WildcardQuestion> {
@@ -138,6 +145,7 @@ export const wildcard: Task<WildcardContext, WildcardQuestion, number> = {
   isPrimitive: (q) => !q.pattern.includes('*'),
   lookup,
   overseer,
+  subquestionsAhead,
 
   questionText: (q) =>
     q.pattern.includes('*')
