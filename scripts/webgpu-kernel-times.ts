@@ -4,8 +4,9 @@
  * pipeline compiles in it):
  *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium \
  *     node --import tsx scripts/webgpu-kernel-times.ts [task=permutation] [--model attention]
- *     [--contexts 32] [--per-context 4] [--top 25] [--warm]
- * The default step is the page's on a software GPU: 128 questions, 4 per context. Prints one JSON
+ *     [--contexts 32] [--per-context 4] [--top 25] [--warm] [--answer]
+ * The default step is the page's on a software GPU: 128 questions, 4 per context; --answer times
+ * answering them instead (a teacher's wave, an evaluation). Prints one JSON
  * line: the first step's dispatches (gpu-counters.ts) and its GPU ms in all, per program and per (kernel, program, input shapes), largest first.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -60,8 +61,13 @@ async function main(): Promise<void> {
       : { ...MODEL_CONFIGS[d.modelSize], ...d.model };
   const rng = createRng(1);
   const learner = new Learner(task.encoding(params), cfg, () => rng.next(), 2e-3);
+  const answering = process.argv.includes('--answer');
   const step = async () => {
     const items = sampleItems(task, rng, params, contexts, perContext);
+    if (answering) {
+      await learner.answer(items);
+      return;
+    }
     learner.trainStep(
       items,
       items.map((it) => task.solve(it.ctx, it.question)),
@@ -73,7 +79,9 @@ async function main(): Promise<void> {
   // with compiles; --warm times one more step (unprofiled) for a warm step's wall time.
   const before = gpuCounts();
   let t0 = performance.now();
-  const profile = await tf.profile(step);
+  const profile = process.argv.includes('--no-profile')
+    ? (await step(), { kernels: [] })
+    : await tf.profile(step);
   const firstSeconds = (performance.now() - t0) / 1000;
   const dispatches = gpuCounts().dispatches - before.dispatches;
   let warmSeconds: number | null = null;
@@ -105,6 +113,7 @@ async function main(): Promise<void> {
       task: id,
       model: cfg.relational ? 'relational' : cfg.iterated ? 'iterated' : 'attention',
       questions: contexts * perContext,
+      answering,
       firstSeconds,
       warmSeconds,
       dispatches,

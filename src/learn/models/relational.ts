@@ -28,6 +28,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { attend } from '../fused/attention';
 import { contract, contractsHere, smallProduct } from '../fused/contract';
+import { hopWeights } from '../fused/hop-webgpu';
 import { product } from '../fused/products';
 import { fusedOps } from '../fused/switch';
 import { batchMatmul, dense, denseInput, matmul } from '../ops';
@@ -271,31 +272,35 @@ const hopOp = (d: number) =>
     const qn = bias.shape[1];
     const levels = lf / f;
     const k = lf + 1;
-    const qs = tf.slice(q, [0, 0, 0], [c, m, td]);
-    const qr = tf.slice(q, [0, 0, td], [c, m, rd]);
     const h = m / qn;
     const nq = c * qn;
-    const scores = tf.add(
-      tf.reshape(
-        tf.pad(
-          tf.reshape(
-            tf.add(
-              tf.reshape(mm(qr, regMem, false, true), [c, m, levels, f]),
-              tf.reshape(mm(qs, slotMem, false, true), [c, m, 1, f]),
+    // On WebGPU the scores, biases and softmax are one program (fused/hop-webgpu.ts).
+    const hopScores = (): tf.Tensor3D => {
+      const qs = tf.slice(q, [0, 0, 0], [c, m, td]);
+      const qr = tf.slice(q, [0, 0, td], [c, m, rd]);
+      const scores = tf.add(
+        tf.reshape(
+          tf.pad(
+            tf.reshape(
+              tf.add(
+                tf.reshape(mm(qr, regMem, false, true), [c, m, levels, f]),
+                tf.reshape(mm(qs, slotMem, false, true), [c, m, 1, f]),
+              ),
+              [c, m, lf],
             ),
-            [c, m, lf],
+            [
+              [0, 0],
+              [0, 0],
+              [0, 1],
+            ],
           ),
-          [
-            [0, 0],
-            [0, 0],
-            [0, 1],
-          ],
+          [c, qn, h, k],
         ),
-        [c, qn, h, k],
-      ),
-      bias,
-    );
-    const p = tf.reshape(tf.softmax(scores), [c, m, k]) as tf.Tensor3D;
+        bias,
+      );
+      return tf.reshape(tf.softmax(scores), [c, m, k]) as tf.Tensor3D;
+    };
+    const p = contractsHere() ? hopWeights(q, slotMem, regMem, bias) : hopScores();
     const pr = tf.slice(p, [0, 0, 0], [c, m, lf]);
     const ps = levelSum(pr, levels);
     save([q, slotMem, regMem, p]);
