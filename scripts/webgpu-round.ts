@@ -21,7 +21,9 @@ const pipelines = (): number =>
   Object.keys((tf.backend() as unknown as { pipelineCache: Record<string, unknown> }).pipelineCache).length;
 
 async function main(): Promise<void> {
-  const task = (process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'permutation') as TaskId;
+  const task = (
+    process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'permutation'
+  ) as TaskId;
   const steps = Number(flag('steps', '30'));
   await chooseBackend(['webgpu']);
   const t0 = performance.now();
