@@ -46,30 +46,42 @@ export interface ContractAttrs {
   kb: number;
 }
 
+/** Outputs per thread: 4 consecutive ones along the last axis where it allows (fewer index sums). */
+const perThread = (shape: number[]): number => (shape[3]! % 4 === 0 ? 4 : 1);
+
 function program(shape: number[], withB: boolean): Program {
   const size = shape.reduce((a, b) => a * b, 1);
+  const v = perThread(shape);
+  const read = (x: string, i: string, stride: string) =>
+    v === 1
+      ? `${x}[${i}]`
+      : `vec4<f32>(${x}[${i}], ${x}[${i} + ${stride}], ${x}[${i} + 2 * ${stride}], ${x}[${i} + 3 * ${stride}])`;
+  const term = withB
+    ? `${read('A', 'ia', 'uniforms.sa.w')} * ${read('B', 'ib', 'uniforms.sb.w')}`
+    : read('A', 'ia', 'uniforms.sa.w');
   return {
     variableNames: withB ? ['A', 'B'] : ['A'],
     outputShape: shape,
-    shaderKey: `amplabContract_${withB}`,
+    shaderKey: `amplabContract_${withB}_${v}`,
     dispatchLayout: { x: [0, 1, 2, 3] },
-    dispatch: [Math.ceil(size / WORKGROUP), 1, 1],
+    dispatch: [Math.ceil(size / v / WORKGROUP), 1, 1],
     workgroupSize: [WORKGROUP, 1, 1],
     size: true,
     uniforms: 'sa : vec4<i32>, sb : vec4<i32>, kn : i32, ka : i32, kb : i32,',
     getUserCode: () => `
   fn main(index : i32) {
-    if (index >= uniforms.size) { return; }
-    let c = getCoordsFromIndex(index);
+    let first = index * ${v};
+    if (first >= uniforms.size) { return; }
+    let c = getCoordsFromIndex(first);
     var ia = c.x * uniforms.sa.x + c.y * uniforms.sa.y + c.z * uniforms.sa.z + c.w * uniforms.sa.w;
     ${withB ? 'var ib = c.x * uniforms.sb.x + c.y * uniforms.sb.y + c.z * uniforms.sb.z + c.w * uniforms.sb.w;' : ''}
-    var s = 0.0;
+    var s = ${v === 1 ? '0.0' : 'vec4<f32>(0.0)'};
     for (var k = 0; k < uniforms.kn; k++) {
-      s += ${withB ? 'A[ia] * B[ib]' : 'A[ia]'};
+      s += ${term};
       ia += uniforms.ka;
       ${withB ? 'ib += uniforms.kb;' : ''}
     }
-    setOutputAtIndex(index, s);
+    ${v === 1 ? 'setOutputAtIndex(first, s);' : ['x', 'y', 'z', 'w'].map((e, j) => `setOutputAtIndex(first + ${j}, s.${e});`).join(' ')}
   }`,
   };
 }
