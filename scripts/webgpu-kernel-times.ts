@@ -4,7 +4,7 @@
  * pipeline compiles in it):
  *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium \
  *     node --import tsx scripts/webgpu-kernel-times.ts [task=permutation] [--model attention]
- *     [--contexts 32] [--per-context 4] [--top 25] [--warm] [--answer]
+ *     [--contexts 32] [--per-context 4] [--top 25] [--warm] [--answer] [--matmul-program N]
  * The default step is the page's on a software GPU: 128 questions, 4 per context; --answer times
  * answering them instead (a teacher's wave, an evaluation). Prints one JSON
  * line: the first step's dispatches (gpu-counters.ts) and its GPU ms in all, per program and per (kernel, program, input shapes), largest first.
@@ -53,6 +53,9 @@ async function main(): Promise<void> {
   const perContext = Number(flag('per-context', '4'));
   const n = Number(flag('top', '25'));
   await chooseBackend(['webgpu']);
+  // tfjs's WEBGPU_MATMUL_PROGRAM_TYPE (2: its small-output program for every product), to compare.
+  const program = flag('matmul-program', '');
+  if (program) tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', Number(program));
   const params = resolveParams(task, 'workshop');
   const d = TASK_DEFAULTS[id];
   const cfg =

@@ -35,6 +35,8 @@ const PRODUCTS: [string, number[], number[], boolean, boolean][] = [
   ['weight side', [4, 8, 33], [4, 8, 64], true, false],
   ['shared left', [8, 5], [3, 5, 7], false, false],
   ['long inner (tfjs)', [2, 600], [600, 3], false, false],
+  ['long inner, split', [6, 1024], [3, 1024], false, true],
+  ['long inner, split, transposed', [1024, 2], [1024, 5], true, false],
 ];
 
 async function main(): Promise<void> {

@@ -16,13 +16,13 @@ describe('contraction program on webgpu', () => {
     expect(result.error, NO_DAWN).toBeUndefined();
     expect(result.backend).toBe('webgpu');
     expect(result.leaked).toBe(0);
-    expect(result.errors.length).toBe(10);
+    expect(result.errors.length).toBe(12);
     for (const e of result.errors) expect(e.error, e.name).toBeLessThan(1e-5);
     const [off, on] = result.steps;
     expect(off!.kernels.AmplabContract).toBe(0);
     expect(on!.kernels.AmplabContract).toBeGreaterThan(100);
-    // Measured: 140 BatchMatMul and 56 Sum without it, 40 and 11 with it (a permutation step).
-    expect(on!.kernels.BatchMatMul).toBeLessThanOrEqual(45);
+    // Measured: 140 BatchMatMul and 56 Sum without it, 23 and 11 with it (a permutation step).
+    expect(on!.kernels.BatchMatMul).toBeLessThanOrEqual(25);
     expect(on!.kernels.Sum).toBeLessThanOrEqual(15);
     expect(on!.dispatches).toBeLessThan(off!.dispatches);
   }, 120_000);

@@ -12,6 +12,8 @@ type Four = [number, number, number, number];
 
 /** Inner lengths up to this run as one thread per output; longer sums stay with tfjs's products. */
 const MAX_INNER = 512;
+/** Partial sums a long inner axis is cut into, where few outputs leave threads idle. */
+const SPLIT = 64;
 
 /** Whether the contraction program serves on this backend (WebGPU, hand-written programs on). */
 export const contractsHere = (): boolean => fusedOps().attention && tf.getBackend() === 'webgpu';
@@ -61,6 +63,25 @@ export function smallProduct(a: tf.Tensor, b: tf.Tensor, transposeA = false, tra
   const batchA = ra === 3 ? a.shape[0]! : 1;
   const batchB = rb === 3 ? b.shape[0]! : 1;
   const batch = Math.max(batchA, batchB);
+  if (contractsHere() && ra === 2 && rb === 2 && ka > MAX_INNER && ka % SPLIT === 0 && m * n <= 4096) {
+    // A long inner axis and few outputs (a weight's gradient): SPLIT partial sums, then their sum.
+    const part = ka / SPLIT;
+    const [rowA, stepA] = transposeA ? [1, m] : [ka, 1];
+    const [colB, stepB] = transposeB ? [ka, 1] : [1, n];
+    return tf.tidy(() => {
+      const partial = contract(
+        a,
+        b,
+        [m, n, SPLIT],
+        [rowA, 0, part * stepA],
+        [0, colB, part * stepB],
+        part,
+        stepA,
+        stepB,
+      );
+      return contract(partial, null, [m, n], [n * SPLIT, SPLIT], [], SPLIT, 1, 0);
+    });
+  }
   if (
     !contractsHere() ||
     ra < 2 ||

@@ -194,7 +194,7 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
       return [
         // K·S sums over R·d each: the plain loop with both operands read along rows is ~4x faster on
         // wasm than a transpose of X and an XNNPACK product with so few outputs.
-        flat(tf.matMul(dy2, x2, false, true), ...sa.shape),
+        flat(smallProduct(dy2, x2, false, true), ...sa.shape),
         tf.reshape((contractsHere() ? smallProduct : product)(flat(sa, k, s), dy2, true, false), [s, r, d]),
       ];
     },
