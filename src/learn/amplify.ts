@@ -2,7 +2,6 @@
  * Amplification's training path. It works on an OverseerView: the task without its ground-truth
  * solver, so targets (and anything else on this path) cannot come from the answers.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Answer } from '../core/answer';
 import {
   amplifyGrowing,
@@ -13,7 +12,6 @@ import {
 } from '../core/recursion';
 import type { Rng } from '../core/rng';
 import type { AnyTask, OverseerTask, Params } from '../core/task';
-import { GPU_BACKENDS } from './defaults';
 import type { Learner } from './learner';
 import type { Weights } from './model';
 
@@ -48,16 +46,13 @@ export function sampleItems(
   return items;
 }
 
-/**
- * Amp(teacher) for a batch, in waves; every context is encoded once for all its subquestions. On
- * a GPU backend H's subquestions are asked ahead where the task knows them (fewer read-backs).
- */
+/** Amp(teacher) for a batch, in waves; every context is encoded once for all its subquestions. */
 export async function amplifiedAnswers(
   view: OverseerView,
   learner: Learner,
   teacher: Weights,
   items: readonly WaveItem[],
-  options: WaveOptions = { ahead: GPU_BACKENDS.includes(tf.getBackend()) },
+  options: WaveOptions = {},
 ): Promise<WaveResult> {
   const contexts = [...new Set(items.map((it) => it.ctx))];
   const answerer = learner.answerer(teacher, contexts);

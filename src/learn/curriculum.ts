@@ -3,7 +3,7 @@
  * X agrees with Amp(X) on enough fresh questions of every depth ≤ D. No ground truth is read: the
  * check compares two of the model's own answerers.
  */
-import type { WaveItem } from '../core/recursion';
+import type { WaveItem, WaveOptions } from '../core/recursion';
 import type { Rng } from '../core/rng';
 import type { Params } from '../core/task';
 import { amplifiedAnswers, sampleItems, type OverseerView } from './amplify';
@@ -48,7 +48,13 @@ export class Curriculum {
    * The check at a round's end: X against Amp(X) on fresh questions of each admitted depth, drawn
    * with H's `view`; Amp(X) decomposes with `ampView` (H, or H' standing in for it).
    */
-  async check(x: Learner, view: OverseerView, ampView: OverseerView, params: Params): Promise<void> {
+  async check(
+    x: Learner,
+    view: OverseerView,
+    ampView: OverseerView,
+    params: Params,
+    waves: WaveOptions = {},
+  ): Promise<void> {
     const items: WaveItem[] = [];
     const depths: number[] = [];
     for (let d = 1; d <= this.admittedDepth; d++) {
@@ -58,7 +64,9 @@ export class Curriculum {
       }
     }
     const own = await x.answer(items);
-    const amp = await x.withWeights(async (w) => (await amplifiedAnswers(ampView, x, w, items)).answers);
+    const amp = await x.withWeights(
+      async (w) => (await amplifiedAnswers(ampView, x, w, items, waves)).answers,
+    );
     const agree = new Map<number, number>();
     depths.forEach((d, i) => agree.set(d, (agree.get(d) ?? 0) + (own[i] === amp[i] ? 1 : 0)));
     this.agreement = {};

@@ -3,7 +3,7 @@
  * while the supervised baseline answers in its own thread (or inline).
  */
 import type { Answer } from '../core/answer';
-import type { WaveItem } from '../core/recursion';
+import type { WaveItem, WaveOptions } from '../core/recursion';
 import { amplifiedAnswers, type OverseerView } from './amplify';
 import { score, type HeldOutItem, type Score } from './evaluate';
 import type { Learner } from './learner';
@@ -24,14 +24,15 @@ const AMPLIFIED_CHUNK = 512;
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
- * Evaluates X and Amp(X) (decomposing with `view`) and the baseline after every step sent to it
- * so far. `waitedSeconds`: how long X's thread then waited for the baseline's report.
+ * Evaluates X and Amp(X) (decomposing with `view`, in `waves`) and the baseline after every step
+ * sent to it so far. `waitedSeconds`: how long X's thread then waited for the baseline's report.
  */
 export async function evaluateHeldOut(
   heldOut: readonly HeldOutItem[],
   x: Learner,
   view: OverseerView,
   baseline: Baseline | null,
+  waves: WaveOptions = {},
 ): Promise<{ evaluation: Evaluation; baseline: BaselineReport | null; waitedSeconds: number }> {
   const report = baseline?.report(true);
   // Keep a failed report from being an unhandled rejection while X is evaluated.
@@ -41,7 +42,9 @@ export async function evaluateHeldOut(
     const model = await x.answer(items, w);
     const amplified: Answer[] = [];
     for (let i = 0; i < items.length; i += AMPLIFIED_CHUNK)
-      amplified.push(...(await amplifiedAnswers(view, x, w, items.slice(i, i + AMPLIFIED_CHUNK))).answers);
+      amplified.push(
+        ...(await amplifiedAnswers(view, x, w, items.slice(i, i + AMPLIFIED_CHUNK), waves)).answers,
+      );
     return { model, amplified };
   });
   const tw = now();

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ATTEND, ATTEND_PROBS, ATTEND_SCORES_GRAD, registerAttentionKernels } from './attention-webgpu';
+import { smallProduct } from './contract';
 import { fusedMatmul } from './products';
 import { fusedOps } from './switch';
 
@@ -75,10 +76,11 @@ function attendWebGpu(
         const [q0, k0, v0, s0] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor | undefined];
         const p = run(ATTEND_PROBS, { q: q0, kT: k0, mask: mask2, ...withSink(s0) });
         const dS = run(ATTEND_SCORES_GRAD, { p, dO, v: v0 });
+        // Products with a short inner axis (the facts, the queries): one contraction program each.
         const grads: tf.Tensor[] = [
-          tf.matMul(dS, k0, false, true),
-          tf.matMul(q0, dS, true, false),
-          tf.matMul(p, dO, true, false),
+          smallProduct(dS, k0, false, true),
+          smallProduct(q0, dS, true, false),
+          smallProduct(p, dO, true, false),
         ];
         // The sink's weight times each row's Σ p·dP is −Σ over the row of dS.
         if (s0) grads.push(tf.reshape(tf.neg(tf.sum(dS)), s0.shape));

@@ -27,6 +27,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attend } from '../fused/attention';
+import { contract, contractsHere, smallProduct } from '../fused/contract';
+import { hopWeights } from '../fused/hop-webgpu';
 import { product } from '../fused/products';
 import { fusedOps } from '../fused/switch';
 import { batchMatmul, dense, denseInput, matmul } from '../ops';
@@ -184,7 +186,7 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
   const [s, r, d] = x.shape;
   const k = a.size / s;
   return {
-    value: tf.reshape(tf.matMul(flat(a, k, s), tf.reshape(x, [s, r * d])), [k, r, d]),
+    value: tf.reshape(smallProduct(flat(a, k, s), tf.reshape(x, [s, r * d])), [k, r, d]),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [sa, sx] = saved as [tf.Tensor, tf.Tensor3D];
       const dy2 = tf.reshape(dy, [k, r * d]);
@@ -192,8 +194,8 @@ const mixGrad = tf.customGrad(((a: tf.Tensor, x: tf.Tensor3D, save: GradSave) =>
       return [
         // K·S sums over R·d each: the plain loop with both operands read along rows is ~4x faster on
         // wasm than a transpose of X and an XNNPACK product with so few outputs.
-        flat(tf.matMul(dy2, x2, false, true), ...sa.shape),
-        tf.reshape(product(flat(sa, k, s), dy2, true, false), [s, r, d]),
+        flat(smallProduct(dy2, x2, false, true), ...sa.shape),
+        tf.reshape((contractsHere() ? smallProduct : product)(flat(sa, k, s), dy2, true, false), [s, r, d]),
       ];
     },
   };
@@ -229,6 +231,33 @@ function fromPlanes(x: tf.Tensor2D, c: number, m: number, d: number): tf.Tensor3
   return tf.reshape(tf.transpose(tf.reshape(x, [(h * n) / (nq * d), nq, d]), [1, 0, 2]), [c, m, n / nq]);
 }
 
+/** a·b of 3D operands, the transposes as flags (one contraction program on WebGPU). */
+const mm = (a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, transposeB = false): tf.Tensor3D =>
+  smallProduct(a, b, transposeA, transposeB) as tf.Tensor3D;
+
+/** Σ over the levels of p [C, M, levels·F] → [C, M, F] (a slot read counts at every level). */
+function levelSum(p: tf.Tensor3D, levels: number): tf.Tensor3D {
+  const [c, m, lf] = p.shape;
+  const f = lf / levels;
+  if (!contractsHere()) return tf.sum(tf.reshape(p, [c, m, levels, f]), 2);
+  return contract(p, null, [c, m, f], [m * lf, lf, 1], [], levels, f, 0) as tf.Tensor3D;
+}
+
+/** Σ_k a·b along the last axis of [C, M, K] → [C, M, 1]. */
+function rowDot(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [c, m, k] = a.shape;
+  if (!contractsHere()) return tf.sum(tf.mul(a, b), 2, true);
+  return contract(a, b, [c, m, 1], [m * k, k, 0], [m * k, k, 0], k, 1, 1) as tf.Tensor3D;
+}
+
+/** x [C, Q·H, K] (rows (question, head)) summed over the heads → [C, Q, 1, K]. */
+function headSum(x: tf.Tensor3D, qn: number): tf.Tensor4D {
+  const [c, m, k] = x.shape;
+  const h = m / qn;
+  if (!contractsHere()) return tf.sum(tf.reshape(x, [c, qn, h, k]), 2, true);
+  return contract(x, null, [c, qn, 1, k], [m * k, h * k, 0, 1], [], h, k, 0) as tf.Tensor4D;
+}
+
 const hopOp = (d: number) =>
   tf.customGrad(((
     q: tf.Tensor3D,
@@ -243,39 +272,43 @@ const hopOp = (d: number) =>
     const qn = bias.shape[1];
     const levels = lf / f;
     const k = lf + 1;
-    const qs = tf.slice(q, [0, 0, 0], [c, m, td]);
-    const qr = tf.slice(q, [0, 0, td], [c, m, rd]);
     const h = m / qn;
     const nq = c * qn;
-    const scores = tf.add(
-      tf.reshape(
-        tf.pad(
-          tf.reshape(
-            tf.add(
-              tf.reshape(tf.matMul(qr, regMem, false, true), [c, m, levels, f]),
-              tf.reshape(tf.matMul(qs, slotMem, false, true), [c, m, 1, f]),
+    // On WebGPU the scores, biases and softmax are one program (fused/hop-webgpu.ts).
+    const hopScores = (): tf.Tensor3D => {
+      const qs = tf.slice(q, [0, 0, 0], [c, m, td]);
+      const qr = tf.slice(q, [0, 0, td], [c, m, rd]);
+      const scores = tf.add(
+        tf.reshape(
+          tf.pad(
+            tf.reshape(
+              tf.add(
+                tf.reshape(mm(qr, regMem, false, true), [c, m, levels, f]),
+                tf.reshape(mm(qs, slotMem, false, true), [c, m, 1, f]),
+              ),
+              [c, m, lf],
             ),
-            [c, m, lf],
+            [
+              [0, 0],
+              [0, 0],
+              [0, 1],
+            ],
           ),
-          [
-            [0, 0],
-            [0, 0],
-            [0, 1],
-          ],
+          [c, qn, h, k],
         ),
-        [c, qn, h, k],
-      ),
-      bias,
-    );
-    const p = tf.reshape(tf.softmax(scores), [c, m, k]) as tf.Tensor3D;
+        bias,
+      );
+      return tf.reshape(tf.softmax(scores), [c, m, k]) as tf.Tensor3D;
+    };
+    const p = contractsHere() ? hopWeights(q, slotMem, regMem, bias) : hopScores();
     const pr = tf.slice(p, [0, 0, 0], [c, m, lf]);
-    const ps = tf.sum(tf.reshape(pr, [c, m, levels, f]), 2);
+    const ps = levelSum(pr, levels);
     save([q, slotMem, regMem, p]);
     return {
       value: tf.concat(
         [
-          toPlanes(tf.matMul(ps, slotMem), h, d),
-          toPlanes(tf.matMul(pr, regMem), h, d),
+          toPlanes(mm(ps, slotMem), h, d),
+          toPlanes(mm(pr, regMem), h, d),
           tf.transpose(tf.reshape(tf.slice(p, [0, 0, lf], [c, m, 1]), [nq, h])),
         ],
         1,
@@ -283,7 +316,7 @@ const hopOp = (d: number) =>
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [sq, ss, sr, sp] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
         const spr = tf.slice(sp, [0, 0, 0], [c, m, lf]);
-        const sps = tf.sum(tf.reshape(spr, [c, m, levels, f]), 2);
+        const sps = levelSum(spr, levels);
         const dyS = fromPlanes(tf.slice(dy, [0, 0], [h, td * nq]), c, m, d);
         const dyR = fromPlanes(tf.slice(dy, [0, td * nq], [h, rd * nq]), c, m, d);
         const dKeep = tf.reshape(tf.transpose(tf.slice(dy, [0, sd * nq], [h, nq])), [c, m, 1]);
@@ -292,8 +325,8 @@ const hopOp = (d: number) =>
           [
             tf.reshape(
               tf.add(
-                tf.reshape(tf.matMul(dyR, sr, false, true), [c, m, levels, f]),
-                tf.reshape(tf.matMul(dyS, ss, false, true), [c, m, 1, f]),
+                tf.reshape(mm(dyR, sr, false, true), [c, m, levels, f]),
+                tf.reshape(mm(dyS, ss, false, true), [c, m, 1, f]),
               ),
               [c, m, lf],
             ),
@@ -301,16 +334,16 @@ const hopOp = (d: number) =>
           ],
           2,
         );
-        const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), 2, true))) as tf.Tensor3D;
+        const ds = tf.mul(sp, tf.sub(dp, rowDot(dp as tf.Tensor3D, sp))) as tf.Tensor3D;
         const dsr = tf.slice(ds, [0, 0, 0], [c, m, lf]);
-        const dss = tf.sum(tf.reshape(dsr, [c, m, levels, f]), 2);
+        const dss = levelSum(dsr, levels);
         const qs = tf.slice(sq, [0, 0, 0], [c, m, td]);
         const qr = tf.slice(sq, [0, 0, td], [c, m, rd]);
         return [
-          tf.concat([tf.matMul(dss, ss), tf.matMul(dsr, sr)], 2),
-          tf.add(tf.matMul(sps, dyS, true, false), tf.matMul(dss, qs, true, false)),
-          tf.add(tf.matMul(spr, dyR, true, false), tf.matMul(dsr, qr, true, false)),
-          tf.sum(tf.reshape(ds, [c, qn, m / qn, k]), 2, true),
+          tf.concat([mm(dss, ss), mm(dsr, sr)], 2),
+          tf.add(mm(sps, dyS, true, false), mm(dss, qs, true, false)),
+          tf.add(mm(spr, dyR, true, false), mm(dsr, qr, true, false)),
+          headSum(ds, qn),
         ];
       },
     };
@@ -462,6 +495,18 @@ const gatedSum = tf.customGrad(((g: tf.Tensor2D, x: tf.Tensor3D, save: GradSave)
   const [s, n, d] = x.shape;
   const nr = g.shape[0] / s;
   save([g, x]);
+  // On WebGPU each sum is one contraction program (g [S·nr, N], x [S, N, d], dy [nr, N, d], flat).
+  if (contractsHere())
+    return {
+      value: contract(g, x, [nr, n, d], [n, 1, 0], [0, d, 1], s, nr * n, n * d),
+      gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+        const [sg, sx] = saved as [tf.Tensor2D, tf.Tensor3D];
+        return [
+          contract(sx, dy, [s, nr, n], [n * d, 0, d], [0, n * d, d], d, 1, 1).reshape([s * nr, n]),
+          contract(sg, dy, [s, n, d], [nr * n, 1, 0], [0, d, 1], nr, n, n * d),
+        ];
+      },
+    };
   return {
     value: tf.sum(tf.mul(tf.reshape(g, [s, nr, n, 1]), tf.reshape(x, [s, 1, n, d])), 0),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
@@ -489,6 +534,12 @@ const stayed = tf.customGrad(((keep: tf.Tensor3D, r: tf.Tensor3D, save: GradSave
     value: tf.mul(keep, r),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [sk, sr] = saved as [tf.Tensor3D, tf.Tensor3D];
+      const [h, n, d] = dy.shape;
+      if (contractsHere())
+        return [
+          contract(dy, sr, [h, n, 1], [n * d, d, 0], [0, d, 0], d, 1, 1),
+          contract(dy, sk, [1, n, d], [0, d, 1], [0, 1, 0], h, n * d, n),
+        ];
       return [tf.sum(tf.mul(dy, sr), 2, true), tf.sum(tf.mul(dy, sk), 0, true)];
     },
   };
