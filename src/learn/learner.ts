@@ -15,6 +15,7 @@ import {
 } from './batch';
 import {
   answerLogits,
+  trainingLogits,
   contextRepTensors,
   encodeContexts,
   initWeights,
@@ -280,7 +281,12 @@ export class Learner {
       const loss = () => {
         const w = this.unpack(this.packed);
         const rep = encodeContexts(w, this.shape, this.cfg, g);
-        return lossFromLogits(answerLogits(w, this.shape, this.cfg, rep, g), mask, weights);
+        const logits = trainingLogits(w, this.shape, this.cfg, rep, g);
+        // Stacked blocks (a model's parts that learn side by side) each take the same targets.
+        const blocks = logits.shape[0] / classes.length;
+        return blocks === 1
+          ? lossFromLogits(logits, mask, weights)
+          : lossFromLogits(logits, repeat(mask, blocks), repeat(weights, blocks));
       };
       const cost = this.optimizer.minimize(loss, true, [this.packed]);
       if (cost) {
@@ -317,4 +323,11 @@ function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
 
 export function disposeWeights(w: Weights): void {
   tf.dispose(Object.values(w));
+}
+
+/** `blocks` copies of `a`, end to end. */
+function repeat(a: Float32Array, blocks: number): Float32Array {
+  const out = new Float32Array(a.length * blocks);
+  for (let b = 0; b < blocks; b++) out.set(a, b * a.length);
+  return out;
 }

@@ -65,6 +65,20 @@ export function answerLogits(
   return modelFor(cfg).answer(w, shape, cfg, rep, g);
 }
 
+/** Logits to train on: B blocks of answerLogits' shape, stacked (B = 1 for most models). */
+export function trainingLogits(
+  w: Weights,
+  shape: ModelShape,
+  cfg: ModelConfig,
+  rep: ContextRep,
+  g: GridArrays,
+): tf.Tensor2D {
+  const model = modelFor(cfg);
+  return model.trainingLogits
+    ? model.trainingLogits(w, shape, cfg, rep, g)
+    : model.answer(w, shape, cfg, rep, g);
+}
+
 export function contextRepTensors(rep: ContextRep): tf.Tensor[] {
   return rep.tensors();
 }

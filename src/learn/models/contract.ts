@@ -40,6 +40,11 @@ export interface ModelConfig {
    * `selfLayers` times to a register per fact; `heads` operand reads per step.
    */
   iterated?: boolean;
+  /**
+   * Iterated variant: candidate routings trained side by side from different starts, the answer a
+   * learned mixture of theirs (default 1).
+   */
+  candidates?: number;
   /** Relational variant: registers per fact and per question (default 1). */
   registers?: number;
   /** Relational variant: fact layer l uses layer (l mod selfPeriod)'s weights (a repeated step). */
@@ -98,6 +103,11 @@ export interface AnswerModel<E extends EncodedContexts = EncodedContexts> {
   init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<string, InitialWeight>;
   encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays): E;
   answer(w: Weights, shape: ModelShape, cfg: ModelConfig, rep: E, g: GridArrays): tf.Tensor2D;
+  /**
+   * Logits to train on, where they differ from answer's: B blocks of [C·Q, width] stacked, each
+   * trained on the same targets (parts of one model that learn side by side).
+   */
+  trainingLogits?(w: Weights, shape: ModelShape, cfg: ModelConfig, rep: E, g: GridArrays): tf.Tensor2D;
   flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops;
 }
 
