@@ -15,6 +15,7 @@ import {
 } from './batch';
 import {
   answerLogits,
+  answeringWeights,
   trainingLogits,
   contextRepTensors,
   encodeContexts,
@@ -171,8 +172,10 @@ export class Learner {
   answerer(weights: Weights, contexts: readonly unknown[]): BatchAnswerer {
     const facts = factArrays(this.encoder, this.shape, contexts);
     const empty: GridArrays = { ...facts, perContext: 0, questions: new Float32Array(0) };
+    // The part of X that answers (one candidate of several): its cost, not the whole model's.
+    const part = answeringWeights(weights, this.shape, this.cfg);
     const rep = tf.tidy(
-      () => encodeContexts(weights, this.shape, this.cfg, empty) as unknown as tf.TensorContainer,
+      () => encodeContexts(part.w, this.shape, part.cfg, empty) as unknown as tf.TensorContainer,
     ) as unknown as ContextRep;
     const index = new Map<unknown, number>();
     contexts.forEach((c, i) => index.set(c, i));
@@ -194,7 +197,7 @@ export class Learner {
           perContext,
           questions: questionArrays(this.enc, this.shape, rows, perContext),
         };
-        const logits = tf.tidy(() => answerLogits(weights, this.shape, this.cfg, rep, g));
+        const logits = tf.tidy(() => answerLogits(part.w, this.shape, part.cfg, rep, g));
         const data = (await logits.data()) as Float32Array;
         logits.dispose();
         return where.map(([ci, qi]) => {
@@ -215,6 +218,7 @@ export class Learner {
         if (disposed) return;
         disposed = true;
         tf.dispose(contextRepTensors(rep));
+        tf.dispose(part.made);
       },
     };
   }

@@ -79,6 +79,22 @@ export function trainingLogits(
     : model.answer(w, shape, cfg, rep, g);
 }
 
+/**
+ * The weights and configuration X answers with: the model's answering part where it has one
+ * (`made` then holds the new tensors, which the caller disposes), else `w` and `cfg` themselves.
+ */
+export function answeringWeights(
+  w: Weights,
+  shape: ModelShape,
+  cfg: ModelConfig,
+): { w: Weights; cfg: ModelConfig; made: tf.Tensor[] } {
+  const part = modelFor(cfg).answering;
+  const partCfg = part?.cfg(cfg) ?? cfg;
+  if (!part || partCfg === cfg) return { w, cfg, made: [] };
+  const cut = tf.tidy(() => part.weights(w, shape, cfg));
+  return { w: cut, cfg: partCfg, made: Object.values(cut) };
+}
+
 export function contextRepTensors(rep: ContextRep): tf.Tensor[] {
   return rep.tensors();
 }

@@ -6,7 +6,7 @@ import { TASKS } from '../../src/core/tasks';
 import { sampleItems } from '../../src/learn/amplify';
 import { ContextEncoder, factArrays, groupByContext, questionArrays, shapeOf } from '../../src/learn/batch';
 import { MODEL_CONFIGS, TASK_DEFAULTS } from '../../src/learn/defaults';
-import type { ModelConfig } from '../../src/learn/model';
+import { answeringWeights, type ModelConfig } from '../../src/learn/model';
 import { iteratedModel } from '../../src/learn/models/iterated';
 import type { GridArrays, InitialWeight } from '../../src/learn/models/contract';
 import { useWasm } from './helpers';
@@ -66,14 +66,22 @@ describe('iterated model with candidate routings', () => {
             : iteratedModel.answer(t, shape, cfg, rep, g)
         ).arraySync() as number[][];
       });
+    const n = grouped.contexts.length * grouped.perContext;
+    const close = (a: number[][], b: number[][]) =>
+      a.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(b[i]![j]!, 4)));
     const before = tf.memory().numTensors;
     const mixed = logitsOf(init, { ...base, candidates: r }, false);
     const alone = [0, 1, 2].map((k) => logitsOf(candidate(init, r, k), base, false));
     const training = logitsOf(init, { ...base, candidates: r }, true);
+    // What the learner answers with: the kept candidate cut out in the graph, as a model of one.
+    const cut = tf.tidy(() => {
+      const part = answeringWeights(tensors(init), shape, { ...base, candidates: r });
+      expect(part.cfg.candidates).toBe(1);
+      const rep = iteratedModel.encode(part.w, shape, part.cfg, g);
+      return iteratedModel.answer(part.w, shape, part.cfg, rep, g).arraySync() as number[][];
+    });
     expect(tf.memory().numTensors).toBe(before);
-    const n = grouped.contexts.length * grouped.perContext;
-    const close = (a: number[][], b: number[][]) =>
-      a.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(b[i]![j]!, 4)));
+    close(cut, alone[2]!);
     close(mixed, alone[2]!);
     // Training: each candidate's logits as a block, then the mixture's.
     expect(training).toHaveLength((r + 1) * n);

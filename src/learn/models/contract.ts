@@ -108,6 +108,15 @@ export interface AnswerModel<E extends EncodedContexts = EncodedContexts> {
    * trained on the same targets (parts of one model that learn side by side).
    */
   trainingLogits?(w: Weights, shape: ModelShape, cfg: ModelConfig, rep: E, g: GridArrays): tf.Tensor2D;
+  /**
+   * Where X answers with a part of itself (one of several candidates): that part as a model of
+   * its own, its configuration (`cfg` itself where the whole model answers) and its weights (new
+   * tensors, cut in the graph: no read-back).
+   */
+  answering?: {
+    cfg(cfg: ModelConfig): ModelConfig;
+    weights(w: Weights, shape: ModelShape, cfg: ModelConfig): Weights;
+  };
   flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops;
 }
 

@@ -14,6 +14,12 @@
  * read may land on); and the class head. An operand head's scores depend on the slots only, so
  * they are computed once per context; a step is a few small batched products. The question reads
  * the final registers of the facts its slots match. No pointer head (cfg.pointer must be false).
+ *
+ * Which routing a start settles on decides whether it learns (two heads on one slot is a stable
+ * wrong answer), so `candidates` R whole copies, each with its own start and token table, train side
+ * by side in one batch (R·C contexts per product: the same kernels, R times the arithmetic), each
+ * on its own loss; a mixture of theirs, the candidates held still, learns which explains the
+ * answers best, and X answers with that one.
  */
 import * as tf from '@tensorflow/tfjs';
 import { denseInput } from '../ops';
@@ -313,4 +319,43 @@ function flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops {
   return { perContext: 2 * perContext, perQuestion: 2 * perQuestion };
 }
 
-export const iteratedModel: AnswerModel<IteratedContexts> = { init, encode, answer, trainingLogits, flops };
+/** The candidate the mixture weighs most, as a model of one candidate (gathered in the graph). */
+const answering = {
+  cfg: (cfg: ModelConfig): ModelConfig => (candidatesOf(cfg) === 1 ? cfg : { ...cfg, candidates: 1 }),
+  weights(w: Weights, shape: ModelShape, cfg: ModelConfig): Weights {
+    const r = candidatesOf(cfg);
+    const best = tf.reshape(tf.argMax(w.mix!), [1]);
+    // A weight with R blocks along `axis` once reshaped to `blocks`; the kept block, in `dims`.
+    const pick = (x: tf.Tensor, blocks: number[], axis: number, dims: number[]) =>
+      tf.reshape(tf.gather(tf.reshape(x, blocks), best, axis), dims);
+    const { d } = cfg;
+    const v = shape.vocabSize;
+    const t = shape.factTokens;
+    const k = routeRows(operands(cfg), t);
+    const tv = t * v;
+    const p = t + 1 + operands(cfg) + 2;
+    const tq = shape.questionTokens;
+    const a = shape.answerClasses + 1;
+    return {
+      emb: pick(w.emb!, [v, r, d], 1, [v, d]),
+      route: pick(w.route!, [r, k * t], 0, [k, t]),
+      fact_tok: pick(w.fact_tok!, [tv, r, p], 1, [tv, p]),
+      // A kernel of its own: wasm's fused bias reads the rank its data was made with (gather's is 4).
+      fact_b: tf.add(pick(w.fact_b!, [r, p], 0, [p]), 0),
+      beta: pick(w.beta!, [r, 3], 0, [1, 3]),
+      q_route: pick(w.q_route!, [r, t * tq], 0, [t, tq]),
+      out: pick(w.out!, [r, d, a], 0, [1, d, a]),
+      out_b: pick(w.out_b!, [r, 1, a], 0, [1, 1, a]),
+      mix: tf.zeros([1]),
+    };
+  },
+};
+
+export const iteratedModel: AnswerModel<IteratedContexts> = {
+  init,
+  encode,
+  answer,
+  trainingLogits,
+  answering,
+  flops,
+};
