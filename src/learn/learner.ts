@@ -17,6 +17,7 @@ import {
   answerLogits,
   answeringWeights,
   trainingLogits,
+  trainingPart,
   contextRepTensors,
   encodeContexts,
   initWeights,
@@ -281,11 +282,12 @@ export class Learner {
     // A large step's questions may be trained on more than once (updatesPerStep; lr-schedule.ts).
     for (let u = 0; u < this.updatesPerStep; u++) {
       if (this.schedule) setLearningRate(this.optimizer, this.learningRate * this.schedule(this.updates));
-      this.updates++;
+      const update = this.updates++;
       const loss = () => {
-        const w = this.unpack(this.packed);
-        const rep = encodeContexts(w, this.shape, this.cfg, g);
-        const logits = trainingLogits(w, this.shape, this.cfg, rep, g);
+        // After its candidates' updates, a model of several trains only the part that answers.
+        const { w, cfg } = trainingPart(this.unpack(this.packed), this.shape, this.cfg, update);
+        const rep = encodeContexts(w, this.shape, cfg, g);
+        const logits = trainingLogits(w, this.shape, cfg, rep, g);
         // Stacked blocks (a model's parts that learn side by side) each take the same targets.
         const blocks = logits.shape[0] / classes.length;
         return blocks === 1

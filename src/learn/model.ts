@@ -95,6 +95,23 @@ export function answeringWeights(
   return { w: cut, cfg: partCfg, made: Object.values(cut) };
 }
 
+/**
+ * What update `update` (0-based) trains: the whole model during its first `cfg.candidateUpdates`
+ * updates (always, if unset), then only the part that answers, cut from `w` inside the gradient's
+ * scope (the cut's gradient lands on that part's own weights; the rest stay as they are).
+ */
+export function trainingPart(
+  w: Weights,
+  shape: ModelShape,
+  cfg: ModelConfig,
+  update: number,
+): { w: Weights; cfg: ModelConfig } {
+  const part = modelFor(cfg).answering;
+  if (!part || cfg.candidateUpdates === undefined || update < cfg.candidateUpdates) return { w, cfg };
+  const partCfg = part.cfg(cfg);
+  return partCfg === cfg ? { w, cfg } : { w: part.weights(w, shape, cfg), cfg: partCfg };
+}
+
 export function contextRepTensors(rep: ContextRep): tf.Tensor[] {
   return rep.tensors();
 }

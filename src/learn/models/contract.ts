@@ -45,6 +45,11 @@ export interface ModelConfig {
    * learned mixture of theirs (default 1).
    */
   candidates?: number;
+  /**
+   * Optimiser updates during which every candidate trains; after them only the one X answers
+   * with does, at one candidate's cost (default: every candidate, always).
+   */
+  candidateUpdates?: number;
   /** Relational variant: registers per fact and per question (default 1). */
   registers?: number;
   /** Relational variant: fact layer l uses layer (l mod selfPeriod)'s weights (a repeated step). */

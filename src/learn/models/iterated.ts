@@ -324,10 +324,13 @@ const answering = {
   cfg: (cfg: ModelConfig): ModelConfig => (candidatesOf(cfg) === 1 ? cfg : { ...cfg, candidates: 1 }),
   weights(w: Weights, shape: ModelShape, cfg: ModelConfig): Weights {
     const r = candidatesOf(cfg);
-    const best = tf.reshape(tf.argMax(w.mix!), [1]);
+    // A one-hot row times the candidates' blocks (a gather's gradient has no wasm kernel).
+    const best = tf.cast(tf.oneHot(tf.reshape(tf.argMax(w.mix!), [1]), r), 'float32') as tf.Tensor2D;
     // A weight with R blocks along `axis` once reshaped to `blocks`; the kept block, in `dims`.
-    const pick = (x: tf.Tensor, blocks: number[], axis: number, dims: number[]) =>
-      tf.reshape(tf.gather(tf.reshape(x, blocks), best, axis), dims);
+    const pick = (x: tf.Tensor, blocks: number[], axis: number, dims: number[]) => {
+      const lead = axis === 0 ? tf.reshape(x, blocks) : tf.transpose(tf.reshape(x, blocks), [1, 0, 2]);
+      return tf.reshape(tf.matMul(best, tf.reshape(lead, [r, -1])), dims);
+    };
     const { d } = cfg;
     const v = shape.vocabSize;
     const t = shape.factTokens;
@@ -340,7 +343,7 @@ const answering = {
       emb: pick(w.emb!, [v, r, d], 1, [v, d]),
       route: pick(w.route!, [r, k * t], 0, [k, t]),
       fact_tok: pick(w.fact_tok!, [tv, r, p], 1, [tv, p]),
-      // A kernel of its own: wasm's fused bias reads the rank its data was made with (gather's is 4).
+      // A kernel of its own: wasm's fused bias reads the rank its data was made with (the product's is 2).
       fact_b: tf.add(pick(w.fact_b!, [r, p], 0, [p]), 0),
       beta: pick(w.beta!, [r, 3], 0, [1, 3]),
       q_route: pick(w.q_route!, [r, t * tq], 0, [t, tq]),
