@@ -55,8 +55,8 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
   // on true answers every depth at 100% by 19k examples, where the attention model sat at ~72%.
   // Its few routing weights take a larger learning rate. Which routing a start settles on decides
   // whether it learns (half of seeds 1–6 sat at ~73% alone), so 4 candidates learn side by side
-  // and X answers with the one that explains the answers best; after 100 updates only that one
-  // trains (a step then costs one candidate).
+  // and X answers with the one that explains the answers best; once the mixture has settled on
+  // it (or after 300 updates) only that one trains (a step then costs one candidate).
   assignments: {
     ...BASE,
     learningRate: 1e-2,
@@ -67,7 +67,7 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
       d: 32,
       pointer: false,
       candidates: 4,
-      candidateUpdates: 100,
+      candidateUpdates: 300,
     },
   },
 

@@ -18,6 +18,8 @@ import {
   answeringWeights,
   trainingLogits,
   trainingPart,
+  answeringSettled,
+  answersInPart,
   contextRepTensors,
   encodeContexts,
   initWeights,
@@ -54,6 +56,8 @@ export class Learner {
   private optimizer: tf.Optimizer;
   private pendingLoss: tf.Scalar | null = null;
   private lossValue = NaN;
+  /** Whether the model's answering part has settled (read with the loss): only it trains then. */
+  private settled = false;
   /** Optimiser updates made (the learning-rate schedule's clock). */
   private updates = 0;
 
@@ -285,7 +289,7 @@ export class Learner {
       const update = this.updates++;
       const loss = () => {
         // After its candidates' updates, a model of several trains only the part that answers.
-        const { w, cfg } = trainingPart(this.unpack(this.packed), this.shape, this.cfg, update);
+        const { w, cfg } = trainingPart(this.unpack(this.packed), this.shape, this.cfg, update, this.settled);
         const rep = encodeContexts(w, this.shape, cfg, g);
         const logits = trainingLogits(w, this.shape, cfg, rep, g);
         // Stacked blocks (a model's parts that learn side by side) each take the same targets.
@@ -308,8 +312,17 @@ export class Learner {
     if (this.pendingLoss) {
       const loss = this.pendingLoss;
       this.pendingLoss = null;
-      this.lossValue = (await loss.data())[0]!;
-      loss.dispose();
+      // Whether the answering part has settled comes back in the same read.
+      const settled =
+        this.settled || !answersInPart(this.cfg)
+          ? null
+          : tf.tidy(() => answeringSettled(this.unpack(this.packed), this.cfg)!);
+      const both = settled ? tf.stack([loss, settled]) : loss;
+      const values = await both.data();
+      this.lossValue = values[0]!;
+      if (settled && values[1]! > 0) this.settled = true;
+      tf.dispose([loss, both]);
+      if (settled) settled.dispose();
     }
     return this.lossValue;
   }

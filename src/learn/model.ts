@@ -96,20 +96,33 @@ export function answeringWeights(
 }
 
 /**
- * What update `update` (0-based) trains: the whole model during its first `cfg.candidateUpdates`
- * updates (always, if unset), then only the part that answers, cut from `w` inside the gradient's
- * scope (the cut's gradient lands on that part's own weights; the rest stay as they are).
+ * What update `update` (0-based) trains: the whole model until its answering part has `settled`
+ * or `cfg.candidateUpdates` updates are made, then only that part, cut from `w` inside the
+ * gradient's scope (the cut's gradient lands on that part's own weights; the rest stay as they are).
  */
 export function trainingPart(
   w: Weights,
   shape: ModelShape,
   cfg: ModelConfig,
   update: number,
+  settled: boolean,
 ): { w: Weights; cfg: ModelConfig } {
   const part = modelFor(cfg).answering;
-  if (!part || cfg.candidateUpdates === undefined || update < cfg.candidateUpdates) return { w, cfg };
+  const whole = !settled && (cfg.candidateUpdates === undefined || update < cfg.candidateUpdates);
+  if (!part || whole) return { w, cfg };
   const partCfg = part.cfg(cfg);
   return partCfg === cfg ? { w, cfg } : { w: part.weights(w, shape, cfg), cfg: partCfg };
+}
+
+/** Whether the model answers with a part of itself (one of several candidates). */
+export function answersInPart(cfg: ModelConfig): boolean {
+  const part = modelFor(cfg).answering;
+  return part !== undefined && part.cfg(cfg) !== cfg;
+}
+
+/** 1 once the model's answering part has settled, 0 before; null for a model that answers whole. */
+export function answeringSettled(w: Weights, cfg: ModelConfig): tf.Scalar | null {
+  return answersInPart(cfg) ? modelFor(cfg).answering!.settled(w, cfg) : null;
 }
 
 export function contextRepTensors(rep: ContextRep): tf.Tensor[] {

@@ -46,8 +46,9 @@ export interface ModelConfig {
    */
   candidates?: number;
   /**
-   * Optimiser updates during which every candidate trains; after them only the one X answers
-   * with does, at one candidate's cost (default: every candidate, always).
+   * Every candidate trains until the mixture has settled on one (read with the loss), or for this
+   * many optimiser updates at most; after that only the one X answers with does, at one
+   * candidate's cost (default: until settled).
    */
   candidateUpdates?: number;
   /** Relational variant: registers per fact and per question (default 1). */
@@ -121,6 +122,8 @@ export interface AnswerModel<E extends EncodedContexts = EncodedContexts> {
   answering?: {
     cfg(cfg: ModelConfig): ModelConfig;
     weights(w: Weights, shape: ModelShape, cfg: ModelConfig): Weights;
+    /** 1 once the part that answers is settled (only it need train from then on), else 0. */
+    settled(w: Weights, cfg: ModelConfig): tf.Scalar;
   };
   flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops;
 }
