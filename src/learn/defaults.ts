@@ -53,11 +53,22 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, TrainingDefaults>> = {
   },
   // One shared step per definition level, applied to every fact's register (models/iterated.ts):
   // on true answers every depth at 100% by 19k examples, where the attention model sat at ~72%.
-  // Its few routing weights take a larger learning rate.
+  // Its few routing weights take a larger learning rate. Which routing a start settles on decides
+  // whether it learns (half of seeds 1–6 sat at ~73% alone), so 4 candidates learn side by side
+  // and X answers with the one that explains the answers best; once the mixture has settled on
+  // it (or after 300 updates) only that one trains (a step then costs one candidate).
   assignments: {
     ...BASE,
     learningRate: 1e-2,
-    model: { iterated: true, heads: 2, selfLayers: 3, d: 32, pointer: false },
+    model: {
+      iterated: true,
+      heads: 2,
+      selfLayers: 3,
+      d: 32,
+      pointer: false,
+      candidates: 4,
+      candidateUpdates: 300,
+    },
   },
 
   // The answer is a sum over matching facts: an attention sink lets attention count (measured:

@@ -15,6 +15,11 @@ import {
 } from './batch';
 import {
   answerLogits,
+  answeringWeights,
+  trainingLogits,
+  trainingPart,
+  answeringSettled,
+  answersInPart,
   contextRepTensors,
   encodeContexts,
   initWeights,
@@ -51,6 +56,8 @@ export class Learner {
   private optimizer: tf.Optimizer;
   private pendingLoss: tf.Scalar | null = null;
   private lossValue = NaN;
+  /** Whether the model's answering part has settled (read with the loss): only it trains then. */
+  private settled = false;
   /** Optimiser updates made (the learning-rate schedule's clock). */
   private updates = 0;
 
@@ -170,8 +177,10 @@ export class Learner {
   answerer(weights: Weights, contexts: readonly unknown[]): BatchAnswerer {
     const facts = factArrays(this.encoder, this.shape, contexts);
     const empty: GridArrays = { ...facts, perContext: 0, questions: new Float32Array(0) };
+    // The part of X that answers (one candidate of several): its cost, not the whole model's.
+    const part = answeringWeights(weights, this.shape, this.cfg);
     const rep = tf.tidy(
-      () => encodeContexts(weights, this.shape, this.cfg, empty) as unknown as tf.TensorContainer,
+      () => encodeContexts(part.w, this.shape, part.cfg, empty) as unknown as tf.TensorContainer,
     ) as unknown as ContextRep;
     const index = new Map<unknown, number>();
     contexts.forEach((c, i) => index.set(c, i));
@@ -193,7 +202,7 @@ export class Learner {
           perContext,
           questions: questionArrays(this.enc, this.shape, rows, perContext),
         };
-        const logits = tf.tidy(() => answerLogits(weights, this.shape, this.cfg, rep, g));
+        const logits = tf.tidy(() => answerLogits(part.w, this.shape, part.cfg, rep, g));
         const data = (await logits.data()) as Float32Array;
         logits.dispose();
         return where.map(([ci, qi]) => {
@@ -214,6 +223,7 @@ export class Learner {
         if (disposed) return;
         disposed = true;
         tf.dispose(contextRepTensors(rep));
+        tf.dispose(part.made);
       },
     };
   }
@@ -276,11 +286,17 @@ export class Learner {
     // A large step's questions may be trained on more than once (updatesPerStep; lr-schedule.ts).
     for (let u = 0; u < this.updatesPerStep; u++) {
       if (this.schedule) setLearningRate(this.optimizer, this.learningRate * this.schedule(this.updates));
-      this.updates++;
+      const update = this.updates++;
       const loss = () => {
-        const w = this.unpack(this.packed);
-        const rep = encodeContexts(w, this.shape, this.cfg, g);
-        return lossFromLogits(answerLogits(w, this.shape, this.cfg, rep, g), mask, weights);
+        // After its candidates' updates, a model of several trains only the part that answers.
+        const { w, cfg } = trainingPart(this.unpack(this.packed), this.shape, this.cfg, update, this.settled);
+        const rep = encodeContexts(w, this.shape, cfg, g);
+        const logits = trainingLogits(w, this.shape, cfg, rep, g);
+        // Stacked blocks (a model's parts that learn side by side) each take the same targets.
+        const blocks = logits.shape[0] / classes.length;
+        return blocks === 1
+          ? lossFromLogits(logits, mask, weights)
+          : lossFromLogits(logits, repeat(mask, blocks), repeat(weights, blocks));
       };
       const cost = this.optimizer.minimize(loss, true, [this.packed]);
       if (cost) {
@@ -296,8 +312,17 @@ export class Learner {
     if (this.pendingLoss) {
       const loss = this.pendingLoss;
       this.pendingLoss = null;
-      this.lossValue = (await loss.data())[0]!;
-      loss.dispose();
+      // Whether the answering part has settled comes back in the same read.
+      const settled =
+        this.settled || !answersInPart(this.cfg)
+          ? null
+          : tf.tidy(() => answeringSettled(this.unpack(this.packed), this.cfg)!);
+      const both = settled ? tf.stack([loss, settled]) : loss;
+      const values = await both.data();
+      this.lossValue = values[0]!;
+      if (settled && values[1]! > 0) this.settled = true;
+      tf.dispose([loss, both]);
+      if (settled) settled.dispose();
     }
     return this.lossValue;
   }
@@ -317,4 +342,11 @@ function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
 
 export function disposeWeights(w: Weights): void {
   tf.dispose(Object.values(w));
+}
+
+/** `blocks` copies of `a`, end to end. */
+function repeat(a: Float32Array, blocks: number): Float32Array {
+  const out = new Float32Array(a.length * blocks);
+  for (let b = 0; b < blocks; b++) out.set(a, b * a.length);
+  return out;
 }

@@ -65,6 +65,66 @@ export function answerLogits(
   return modelFor(cfg).answer(w, shape, cfg, rep, g);
 }
 
+/** Logits to train on: B blocks of answerLogits' shape, stacked (B = 1 for most models). */
+export function trainingLogits(
+  w: Weights,
+  shape: ModelShape,
+  cfg: ModelConfig,
+  rep: ContextRep,
+  g: GridArrays,
+): tf.Tensor2D {
+  const model = modelFor(cfg);
+  return model.trainingLogits
+    ? model.trainingLogits(w, shape, cfg, rep, g)
+    : model.answer(w, shape, cfg, rep, g);
+}
+
+/**
+ * The weights and configuration X answers with: the model's answering part where it has one
+ * (`made` then holds the new tensors, which the caller disposes), else `w` and `cfg` themselves.
+ */
+export function answeringWeights(
+  w: Weights,
+  shape: ModelShape,
+  cfg: ModelConfig,
+): { w: Weights; cfg: ModelConfig; made: tf.Tensor[] } {
+  const part = modelFor(cfg).answering;
+  const partCfg = part?.cfg(cfg) ?? cfg;
+  if (!part || partCfg === cfg) return { w, cfg, made: [] };
+  const cut = tf.tidy(() => part.weights(w, shape, cfg));
+  return { w: cut, cfg: partCfg, made: Object.values(cut) };
+}
+
+/**
+ * What update `update` (0-based) trains: the whole model until its answering part has `settled`
+ * or `cfg.candidateUpdates` updates are made, then only that part, cut from `w` inside the
+ * gradient's scope (the cut's gradient lands on that part's own weights; the rest stay as they are).
+ */
+export function trainingPart(
+  w: Weights,
+  shape: ModelShape,
+  cfg: ModelConfig,
+  update: number,
+  settled: boolean,
+): { w: Weights; cfg: ModelConfig } {
+  const part = modelFor(cfg).answering;
+  const whole = !settled && (cfg.candidateUpdates === undefined || update < cfg.candidateUpdates);
+  if (!part || whole) return { w, cfg };
+  const partCfg = part.cfg(cfg);
+  return partCfg === cfg ? { w, cfg } : { w: part.weights(w, shape, cfg), cfg: partCfg };
+}
+
+/** Whether the model answers with a part of itself (one of several candidates). */
+export function answersInPart(cfg: ModelConfig): boolean {
+  const part = modelFor(cfg).answering;
+  return part !== undefined && part.cfg(cfg) !== cfg;
+}
+
+/** 1 once the model's answering part has settled, 0 before; null for a model that answers whole. */
+export function answeringSettled(w: Weights, cfg: ModelConfig): tf.Scalar | null {
+  return answersInPart(cfg) ? modelFor(cfg).answering!.settled(w, cfg) : null;
+}
+
 export function contextRepTensors(rep: ContextRep): tf.Tensor[] {
   return rep.tensors();
 }

@@ -34,11 +34,13 @@ const depthTwoAfter = (
   });
 
 describe('iterated model X (assignments)', () => {
-  it('learns depth 2 on true answers in a budget where the attention model is still on its plateau', async () => {
+  // Seed 3: one routing alone settled on a wrong slot there (depth 2 at ~66% through 25.6k
+  // examples); with candidates side by side one of them finds the right one.
+  it('learns depth 2 on true answers in a budget where the attention model is still on its plateau, on a seed one routing alone missed', async () => {
     await useWasm();
     const steps = 150;
-    const mine = await depthTwoAfter(iterated, TASK_DEFAULTS.assignments.learningRate, steps, 1);
-    const attention = await depthTwoAfter(MODEL_CONFIGS.medium, 2e-3, steps, 1);
+    const mine = await depthTwoAfter(iterated, TASK_DEFAULTS.assignments.learningRate, steps, 3);
+    const attention = await depthTwoAfter(MODEL_CONFIGS.medium, 2e-3, steps, 3);
     expect(mine, `iterated ${mine}, attention ${attention}`).toBeGreaterThanOrEqual(0.9);
     expect(mine - attention).toBeGreaterThanOrEqual(0.2);
   }, 300_000);

@@ -40,6 +40,17 @@ export interface ModelConfig {
    * `selfLayers` times to a register per fact; `heads` operand reads per step.
    */
   iterated?: boolean;
+  /**
+   * Iterated variant: candidate routings trained side by side from different starts, the answer a
+   * learned mixture of theirs (default 1).
+   */
+  candidates?: number;
+  /**
+   * Every candidate trains until the mixture has settled on one (read with the loss), or for this
+   * many optimiser updates at most; after that only the one X answers with does, at one
+   * candidate's cost (default: until settled).
+   */
+  candidateUpdates?: number;
   /** Relational variant: registers per fact and per question (default 1). */
   registers?: number;
   /** Relational variant: fact layer l uses layer (l mod selfPeriod)'s weights (a repeated step). */
@@ -98,6 +109,22 @@ export interface AnswerModel<E extends EncodedContexts = EncodedContexts> {
   init(shape: ModelShape, cfg: ModelConfig, rng: () => number): Record<string, InitialWeight>;
   encode(w: Weights, shape: ModelShape, cfg: ModelConfig, g: GridArrays): E;
   answer(w: Weights, shape: ModelShape, cfg: ModelConfig, rep: E, g: GridArrays): tf.Tensor2D;
+  /**
+   * Logits to train on, where they differ from answer's: B blocks of [C·Q, width] stacked, each
+   * trained on the same targets (parts of one model that learn side by side).
+   */
+  trainingLogits?(w: Weights, shape: ModelShape, cfg: ModelConfig, rep: E, g: GridArrays): tf.Tensor2D;
+  /**
+   * Where X answers with a part of itself (one of several candidates): that part as a model of
+   * its own, its configuration (`cfg` itself where the whole model answers) and its weights (new
+   * tensors, cut in the graph: no read-back).
+   */
+  answering?: {
+    cfg(cfg: ModelConfig): ModelConfig;
+    weights(w: Weights, shape: ModelShape, cfg: ModelConfig): Weights;
+    /** 1 once the part that answers is settled (only it need train from then on), else 0. */
+    settled(w: Weights, cfg: ModelConfig): tf.Scalar;
+  };
   flops(shape: ModelShape, cfg: ModelConfig): ForwardFlops;
 }
 
