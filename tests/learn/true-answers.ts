@@ -42,6 +42,9 @@ export async function accuracyAfterTrueAnswers(r: TrueAnswerRun): Promise<number
         items.map((it) => task.solve(it.ctx, it.question)),
         false,
       );
+      // The loss read once per 10 steps, as a session reads it once per chunk: a model with
+      // candidate routings learns with it whether one has settled, and then trains that one alone.
+      if ((s + 1) % 10 === 0) await learner.readLoss();
     }
     const answers = await learner.answer(heldOut.map((h) => ({ ctx: h.ctx, question: h.question })));
     return score(heldOut, answers).overall;
