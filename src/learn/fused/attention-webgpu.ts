@@ -9,21 +9,7 @@
  * every query's scores), sink [1] (optional: an extra entry with this logit and a zero value).
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** The part of tfjs-backend-webgpu's WebGPUProgram these programs fill in. */
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  getUserCode: () => string;
-}
-
-interface WebGpuBackendLike {
-  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], dtype: tf.DataType): tf.TensorInfo;
-}
+import type { WebGpuBackendLike, WebGpuProgram as Program } from './webgpu-program';
 
 export const ATTEND = 'AmplabAttend';
 export const ATTEND_PROBS = 'AmplabAttendProbs';

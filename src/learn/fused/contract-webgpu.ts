@@ -8,33 +8,13 @@
  * entries), and on a GPU these outputs are a few thousand threads of short loops either way.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WebGpuBackendLike, WebGpuProgram as Program } from './webgpu-program';
 
 export const CONTRACT = 'AmplabContract';
 
 const WORKGROUP = 64;
 /** WebGPU's guaranteed workgroups per dispatch dimension. */
 export const MAX_CONTRACT_OUTPUTS = 65535 * WORKGROUP;
-
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size: boolean;
-  uniforms: string;
-  getUserCode: () => string;
-}
-
-interface WebGpuBackendLike {
-  runWebGPUProgram(
-    program: Program,
-    inputs: tf.TensorInfo[],
-    dtype: tf.DataType,
-    uniforms: { type: string; data: number[] }[],
-  ): tf.TensorInfo;
-}
 
 /** The kernel's attributes: the output [4 axes], strides of a and b per output axis, the sum's length and steps. */
 export interface ContractAttrs {

@@ -9,24 +9,11 @@
  * [C, L·F, R·d], bias [C, Q, 1, L·F + 1]; out [C, M, L·F + 1].
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WebGpuBackendLike, WebGpuProgram as Program } from './webgpu-program';
 
 export const HOP_WEIGHTS = 'AmplabHopWeights';
 
 const WORKGROUP = 64;
-
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  getUserCode: () => string;
-}
-
-interface WebGpuBackendLike {
-  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], dtype: tf.DataType): tf.TensorInfo;
-}
 
 function program(
   c: number,
