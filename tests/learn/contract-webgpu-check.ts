@@ -9,13 +9,13 @@ import { createRng } from '../../src/core/rng';
 import { resolveParams } from '../../src/core/task';
 import { TASKS } from '../../src/core/tasks';
 import { sampleItems } from '../../src/learn/amplify';
-import { chooseBackend } from '../../src/learn/backend';
 import { contract, smallProduct } from '../../src/learn/fused/contract';
 import { CONTRACT } from '../../src/learn/fused/contract-webgpu';
 import { setFusedOps } from '../../src/learn/fused/switch';
 import { MODEL_CONFIGS } from '../../src/learn/defaults';
 import { gpuCounts } from '../../src/learn/gpu-counters';
 import { Learner } from '../../src/learn/learner';
+import { startWebGpu } from './dawn-start';
 import { switchMismatch } from './fused-cases';
 
 async function worst(a: tf.Tensor, b: tf.Tensor): Promise<number> {
@@ -40,12 +40,7 @@ const PRODUCTS: [string, number[], number[], boolean, boolean][] = [
 ];
 
 async function main(): Promise<void> {
-  try {
-    await chooseBackend(['webgpu']);
-  } catch (err) {
-    process.stdout.write(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');
-    process.exit(0);
-  }
+  await startWebGpu();
   // A first product fills tfjs's own caches, which are not leaks.
   tf.dispose(smallProduct(tf.ones([2, 2]), tf.ones([2, 2])));
   const before = tf.memory().numTensors;

@@ -3,22 +3,13 @@
  * the fused-op cases on WebGPU, with the WGSL attention programs, printed as one JSON line.
  */
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend } from '../../src/learn/backend';
 import { gpuCounts } from '../../src/learn/gpu-counters';
 import { ATTEND, ATTEND_PROBS, ATTEND_SCORES_GRAD } from '../../src/learn/fused/attention-webgpu';
+import { startWebGpu } from './dawn-start';
 import { fusedCaseErrors, MODEL_CASES, switchMismatch } from './fused-cases';
 
 async function main(): Promise<void> {
-  let adapter = '';
-  try {
-    await chooseBackend(['webgpu']);
-    const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } })
-      .adapterInfo;
-    adapter = `${info?.vendor ?? ''} ${info?.architecture ?? ''}`.trim();
-  } catch (err) {
-    process.stdout.write(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');
-    process.exit(0);
-  }
+  const adapter = await startWebGpu();
   const before = tf.memory().numTensors;
   const d0 = gpuCounts().dispatches;
   const errors = await fusedCaseErrors();

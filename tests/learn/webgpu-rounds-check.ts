@@ -5,15 +5,9 @@
  * waves (each wave is one read-back; a chunk should add only its loss).
  */
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend } from '../../src/learn/backend';
 import { gpuCounts } from '../../src/learn/gpu-counters';
 import { TrainingSession } from '../../src/learn/session';
-
-function adapterText(): string {
-  const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } })
-    .adapterInfo;
-  return `${info?.vendor ?? ''} ${info?.architecture ?? ''}`.trim();
-}
+import { startWebGpu } from './dawn-start';
 
 /**
  * The matmul program the backend was left with, and a product of a small output (the shapes tfjs
@@ -37,12 +31,7 @@ async function matmulCheck(): Promise<{ program: number; error: number }> {
 }
 
 async function main(): Promise<void> {
-  try {
-    await chooseBackend(['webgpu']);
-  } catch (err) {
-    process.stdout.write(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');
-    process.exit(0);
-  }
+  const adapter = await startWebGpu();
   const before = tf.memory().numTensors;
   const s = await TrainingSession.create({
     task: 'union-find',
@@ -74,7 +63,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({
       backend: tf.getBackend(),
-      adapter: adapterText(),
+      adapter,
       matmul: await matmulCheck(),
       tensors,
       leaked,
