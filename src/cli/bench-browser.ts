@@ -238,7 +238,10 @@ function gpuArgs(): { mode: string; args: string[] } {
   if (mode === 'swiftshader') return { mode, args: [...CHROMIUM_ARGS, ...extra] };
   if (mode !== 'vulkan') throw new ArgsError(`BENCH_GPU must be swiftshader or vulkan, got "${mode}"`);
   const base = CHROMIUM_ARGS.filter(
-    (a) => !/^--(use-webgpu-adapter|use-vulkan|use-angle|enable-unsafe-webgpu|enable-features)=?/.test(a),
+    (a) =>
+      !/^--(use-webgpu-adapter|use-vulkan|use-angle|enable-unsafe-webgpu|enable-features|disable-gpu-compositing|disable-gpu-rasterization)=?/.test(
+        a,
+      ),
   );
   return {
     mode,
