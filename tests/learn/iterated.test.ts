@@ -14,7 +14,11 @@ const task = TASKS.assignments;
 const params = resolveParams(task, 'workshop');
 const iterated: ModelConfig = { ...MODEL_CONFIGS.medium, ...TASK_DEFAULTS.assignments.model };
 
-/** Depth-2 accuracy (f of two constants) after `steps` supervised steps on every depth (as `npm run probe`). */
+/**
+ * Depth-2 accuracy (f of two constants) after `steps` supervised steps on depths 1 and 2 (as
+ * `npm run probe`, its depths narrowed): depth 2 is what the attention model never learns, and the
+ * deeper questions only slow both models down here.
+ */
 const depthTwoAfter = (
   cfg: ModelConfig,
   learningRate: number,
@@ -27,20 +31,19 @@ const depthTwoAfter = (
     learningRate,
     steps,
     seed,
-    trainDepth: (rng) => 1 + rng.int(4),
+    trainDepth: (rng) => 1 + rng.int(2),
     scoreDepth: 2,
     heldOut: 200,
     stream: 'probe',
   });
 
 describe('iterated model X (assignments)', () => {
-  // Seed 3: one routing alone settled on a wrong slot there (depth 2 at ~66% through 25.6k
-  // examples); with candidates side by side one of them finds the right one.
-  it('learns depth 2 on true answers in a budget where the attention model is still on its plateau, on a seed one routing alone missed', async () => {
+  it('learns depth 2 on true answers in a budget where the attention model is still on its plateau', async () => {
     await useWasm();
-    // Seed 3 with the loss read every 10 steps: depth 2 at 62% after 100 steps, 90% after 120, 100%
-    // from 130 on (four candidates throughout: none has settled by then).
-    const steps = 130;
+    // Seed 3, depths 1–2, loss read every 10 steps (wasm): the four candidates reach 100% at depth 2
+    // by 80 steps; one routing alone is at 63% after 90 (100% from 120); attention stays at 59–63%
+    // through 200. On depths 1–4 one routing alone stayed near 66% (the reason for candidates).
+    const steps = 90;
     const mine = await depthTwoAfter(iterated, TASK_DEFAULTS.assignments.learningRate, steps, 3);
     const attention = await depthTwoAfter(MODEL_CONFIGS.medium, 2e-3, steps, 3);
     expect(mine, `iterated ${mine}, attention ${attention}`).toBeGreaterThanOrEqual(0.9);
