@@ -137,11 +137,17 @@ export interface WaveResult {
 export interface WaveOptions {
   /**
    * Ask X, in a run's first wave, every subquestion the task says H may ask of it
-   * (`subquestionsAhead`), and answer H's later asks from those answers: one wave where H asks
+   * (`subquestionsAhead`), and answer H's later asks (any run's in that context) from those answers: one wave where H asks
    * one subquestion after another (union find's up to five, wildcard's two). Same answers, same
    * asks in the same order; more questions to X. For a GPU, where each wave is a read-back.
    */
   ahead?: boolean;
+  /**
+   * With `ahead`: whether a subquestion that run `run` may ask will have its own decomposition
+   * started (by `more`, after the wave), so that what H may ask of it goes in the same wave too.
+   * Then the started run finds its answers there and needs no wave of its own.
+   */
+  prefetch?: (item: WaveItem, run: number) => boolean;
 }
 
 /**
@@ -179,11 +185,18 @@ export async function amplifyGrowing(
   const runs: ReturnType<OverseerTask['overseer']>[] = [];
   // Each run's subquestion waiting for the model, or null when finished.
   const pending: (unknown | null)[] = [];
-  // Per run: the wave its first subquestion would go in, its subquestions asked so far, and X's
-  // answers to its subquestions by key, once asked ahead (options.ahead).
+  // Per run: the wave its first subquestion would go in, its subquestions asked so far, and whether
+  // what H may ask of it went to the model ahead (options.ahead).
   const firstWave: number[] = [];
   const askedCount: number[] = [];
-  const aheadAnswers: (Map<string, Answer> | null)[] = [];
+  const askedAhead: boolean[] = [];
+  // X's answers per context, by question key (options.ahead): H's later asks, any run's, read them.
+  const known = new Map<unknown, Map<string, Answer>>();
+  const knownIn = (ctx: unknown): Map<string, Answer> => {
+    let m = known.get(ctx);
+    if (!m) known.set(ctx, (m = new Map()));
+    return m;
+  };
   // Subquestions asked since `more` was last called: [wave it would go in, run, question].
   let asked: [number, number, unknown][] = [];
   const ahead = options.ahead === true && typeof task.subquestionsAhead === 'function';
@@ -198,9 +211,9 @@ export async function amplifyGrowing(
       while (!step.done && task.isPrimitive(step.value)) step = run.next(task.lookup(ctx, step.value));
       if (step.done) break;
       asked.push([firstWave[i]! + askedCount[i]!++, i, step.value]);
-      const known = aheadAnswers[i]?.get(task.questionKey(step.value));
-      if (known === undefined) break;
-      step = run.next(known);
+      const answer = ahead ? known.get(ctx)?.get(task.questionKey(step.value)) : undefined;
+      if (answer === undefined) break;
+      step = run.next(answer);
     }
     if (step.done) {
       answers[i] = step.value;
@@ -216,7 +229,7 @@ export async function amplifyGrowing(
       pending.push(null);
       firstWave.push(waves);
       askedCount.push(0);
-      aheadAnswers.push(null);
+      askedAhead.push(false);
       advance(i, UNKNOWN);
     }
   };
@@ -241,35 +254,49 @@ export async function amplifyGrowing(
       if (asked.length === 0) break;
       continue;
     }
-    // Each open run's pending subquestion, then (ahead) the rest H may ask, once per run.
+    // Each open run's pending subquestion, then (ahead) the rest H may ask, once per run, and what H
+    // may ask of those whose decompositions will start (prefetch); none twice in a context.
     const batch: WaveItem[] = [];
     const owner: number[] = [];
     // Per batch entry: whether it is the run's pending subquestion (else one asked ahead).
     const isPending: boolean[] = [];
+    const inWave = new Map<unknown, Set<string>>();
+    const askAhead = (i: number, ctx: unknown, q: unknown): void => {
+      const key = task.questionKey(q);
+      let keys = inWave.get(ctx);
+      if (!keys) inWave.set(ctx, (keys = new Set()));
+      if (task.isPrimitive(q) || keys.has(key) || knownIn(ctx).has(key)) return;
+      keys.add(key);
+      batch.push({ ctx, question: q });
+      owner.push(i);
+      isPending.push(false);
+    };
     for (const i of open) {
       const ctx = all[i]!.ctx;
       batch.push({ ctx, question: pending[i] });
       owner.push(i);
       isPending.push(true);
-      if (!ahead || aheadAnswers[i]) continue;
-      aheadAnswers[i] = new Map();
-      const seen = new Set([task.questionKey(pending[i])]);
-      for (const q of task.subquestionsAhead!(ctx, all[i]!.question)) {
-        const key = task.questionKey(q);
-        if (task.isPrimitive(q) || seen.has(key)) continue;
-        seen.add(key);
-        batch.push({ ctx, question: q });
-        owner.push(i);
-        isPending.push(false);
-      }
+      if (!ahead) continue;
+      let keys = inWave.get(ctx);
+      if (!keys) inWave.set(ctx, (keys = new Set()));
+      keys.add(task.questionKey(pending[i]));
+      if (askedAhead[i]) continue;
+      askedAhead[i] = true;
+      const mayAsk = task.subquestionsAhead!(ctx, all[i]!.question);
+      for (const q of mayAsk) askAhead(i, ctx, q);
+      if (!options.prefetch) continue;
+      for (const q of [pending[i], ...mayAsk])
+        if (!task.isPrimitive(q) && options.prefetch({ ctx, question: q }, i))
+          for (const sub of task.subquestionsAhead!(ctx, q)) askAhead(i, ctx, sub);
     }
     const got = await answerBatch(batch);
     if (got.length !== batch.length)
       throw new Error(`answerBatch returned ${got.length} answers for ${batch.length} questions`);
     waves++;
     modelQueries += batch.length;
-    // Every answer is kept for the run's later asks (H may ask one twice), then runs move on.
-    got.forEach((a, j) => aheadAnswers[owner[j]!]?.set(task.questionKey(batch[j]!.question), a));
+    // Every answer is kept for later asks (H may ask one twice, or another run the same), then runs
+    // move on.
+    if (ahead) got.forEach((a, j) => knownIn(batch[j]!.ctx).set(task.questionKey(batch[j]!.question), a));
     got.forEach((a, j) => {
       if (isPending[j]) advance(owner[j]!, a);
     });

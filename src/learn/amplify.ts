@@ -135,6 +135,8 @@ export async function amplificationTargets(
     // H's subquestions per context, in the order H asked them (the same whatever the chunk).
     const asked = new Map<unknown, Map<string, Asked>>();
     let added = all.length;
+    const candidate = (it: WaveItem): boolean =>
+      !view.isPrimitive(it.question) && (!options.keepSubquestion || options.keepSubquestion(it));
     const amp = await amplifyGrowing(
       view,
       all,
@@ -145,8 +147,7 @@ export async function amplificationTargets(
           wave.forEach((it, j) => {
             // Only the generated questions' own subquestions are candidates.
             if (from[j]! >= all.length) return;
-            if (view.isPrimitive(it.question) || (options.keepSubquestion && !options.keepSubquestion(it)))
-              return;
+            if (!candidate(it)) return;
             let m = asked.get(it.ctx);
             if (!m) asked.set(it.ctx, (m = new Map()));
             const key = view.questionKey(it.question);
@@ -156,7 +157,11 @@ export async function amplificationTargets(
           });
         return start;
       },
-      { ahead: options.subquestionsAhead },
+      {
+        ahead: options.subquestionsAhead,
+        // Alongside, the generated questions' subquestions start decompositions of their own.
+        prefetch: alongside ? (it, run) => run < all.length && candidate(it) : undefined,
+      },
     );
     const stepTargets: StepTargets[] = [];
     let offset = 0;
@@ -204,7 +209,11 @@ export async function amplificationTargets(
         view,
         subs.map((a) => a.item),
         (batch) => answerer.answerBatch(batch),
-        { ahead: options.subquestionsAhead },
+        {
+          ahead: options.subquestionsAhead,
+          // Alongside, the generated questions' subquestions start decompositions of their own.
+          prefetch: alongside ? (it, run) => run < all.length && candidate(it) : undefined,
+        },
       );
       subAnswers = amp2.answers;
       modelQueries += amp2.modelQueries;

@@ -24,17 +24,28 @@ for (const task of Object.values(TASKS)) {
         for (const c of key) h = (h * 31 + c.charCodeAt(0)) >>> 0;
         return h % 4 === 0 ? '?' : hch(task, it.ctx, it.question);
       };
-      const run = async (ahead: boolean) => {
+      // `grow`: the given questions' subquestions start decompositions of their own, as a GPU
+      // round's sampled subquestions do (once each per context), and what H may ask of them is
+      // asked ahead too (prefetch).
+      const run = async (ahead: boolean, grow = false) => {
         const asked: string[] = [];
+        const started = new Map<unknown, Set<string>>();
         const r = await amplifyGrowing(
           task,
           items,
           (batch) => batch.map(answerOf),
           (wave, from) => {
             wave.forEach((it, j) => asked.push(`${from[j]}: ${task.questionKey(it.question)}`));
-            return [];
+            return wave.filter((it, j) => {
+              const keys = started.get(it.ctx) ?? new Set<string>();
+              started.set(it.ctx, keys);
+              const key = task.questionKey(it.question);
+              if (!grow || from[j]! >= items.length || keys.has(key)) return false;
+              keys.add(key);
+              return true;
+            });
           },
-          { ahead },
+          { ahead, prefetch: grow ? (_it, from) => from < items.length : undefined },
         );
         return { ...r, asked };
       };
@@ -47,6 +58,20 @@ for (const task of Object.values(TASKS)) {
         expect(ahead.waves).toBeLessThan(plain.waves);
         expect(ahead.modelQueries).toBeGreaterThanOrEqual(plain.modelQueries);
       } else expect(ahead).toEqual(plain);
+
+      // Growing: the same answers and asks again; with what H may ask of the started subquestions
+      // asked in the first wave as well, the whole batch takes one wave.
+      const grown = await run(false, true);
+      const grownAhead = await run(true, true);
+      expect(grownAhead.answers).toEqual(grown.answers);
+      // The given questions' asks in the same order (what a round samples from); the started
+      // ones' own asks may come in other calls.
+      const given = (asked: string[]) => asked.filter((a) => Number(a.split(':')[0]) < items.length);
+      expect(given(grownAhead.asked)).toEqual(given(grown.asked));
+      expect(grownAhead.overseerCalls).toBe(grown.overseerCalls);
+      expect(grown.overseerCalls).toBeGreaterThan(items.length);
+      if (task.subquestionsAhead) expect(grownAhead.waves).toBe(1);
+      else expect(grownAhead).toEqual(grown);
     });
   });
 }

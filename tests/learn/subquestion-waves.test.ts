@@ -47,17 +47,19 @@ describe('sampled subquestions decomposed alongside or after the first waves', (
         // Alongside decomposes every candidate subquestion, kept or not.
         expect(alongside.modelQueries).toBeGreaterThanOrEqual(after.modelQueries);
         // Asked ahead (a GPU's rounds): the same targets again; where the task lists H's
-        // subquestions ahead, fewer waves for more questions to the teacher.
+        // subquestions ahead, fewer waves (for more questions to the teacher, mostly).
+        const alongsideAhead = await run('alongside', true);
+        // Alongside, what H may ask of the subquestions that start decompositions of their own goes
+        // in the first wave too: one wave (one read-back) for the whole chunk.
+        if (task.subquestionsAhead) expect(alongsideAhead.waves).toBe(1);
         for (const [plain, withAhead] of [
           [after, await run('after', true)],
-          [alongside, await run('alongside', true)],
+          [alongside, alongsideAhead],
         ] as const) {
           expect(withAhead.steps).toEqual(plain.steps);
           expect(withAhead.overseerCalls).toBe(plain.overseerCalls);
-          if (task.subquestionsAhead) {
-            expect(withAhead.waves).toBeLessThan(plain.waves);
-            expect(withAhead.modelQueries).toBeGreaterThanOrEqual(plain.modelQueries);
-          } else expect(withAhead).toEqual(plain);
+          if (task.subquestionsAhead) expect(withAhead.waves).toBeLessThan(plain.waves);
+          else expect(withAhead).toEqual(plain);
         }
       } finally {
         disposeWeights(teacher);
