@@ -23,9 +23,11 @@ export interface TrueAnswerRun {
   heldOut: number;
   /** The training stream's name (forked from the seed's). */
   stream: string;
+  /** Contexts a step, 4 questions each (default 32). */
+  contexts?: number;
 }
 
-/** Accuracy at `scoreDepth` after `steps` steps of 32 contexts × 4 questions on true answers. */
+/** Accuracy at `scoreDepth` after `steps` steps of `contexts` (32) contexts × 4 questions on true answers. */
 export async function accuracyAfterTrueAnswers(r: TrueAnswerRun): Promise<number> {
   const task = TASKS[r.task];
   const params = resolveParams(task, 'workshop');
@@ -36,7 +38,7 @@ export async function accuracyAfterTrueAnswers(r: TrueAnswerRun): Promise<number
   const heldOut = makeHeldOut(task, params, r.seed, r.heldOut).filter((h) => h.depth === r.scoreDepth);
   try {
     for (let s = 0; s < r.steps; s++) {
-      const items = sampleItems(task, rng, params, 32, 4, () => r.trainDepth(rng));
+      const items = sampleItems(task, rng, params, r.contexts ?? 32, 4, () => r.trainDepth(rng));
       learner.trainStep(
         items,
         items.map((it) => task.solve(it.ctx, it.question)),
