@@ -7,31 +7,34 @@
 import { statSync } from 'node:fs';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Slowest first (seconds in a fresh clone's `npm test`, 2 cores, 2026-12-07, estimated after that day's cuts). */
+/** Slowest first (seconds in a fresh clone's `CI=true bash .ci/run`, 2 cores, 2026-12-07 04:00, then that day's cuts). */
 const SLOW = [
   'tests/browser/workshop-kit.test.ts',
   'tests/browser/app.test.ts',
   'tests/browser/lesson.test.ts',
-  'tests/learn/iterated.test.ts',
-  'tests/learn/contract-webgpu.test.ts',
-  'tests/browser/stage.test.ts',
   'tests/learn/training.test.ts',
-  'tests/browser/hosting.test.ts',
-  'tests/cli/stop-signals.test.ts',
-  'tests/learn/webgpu-rounds.test.ts',
-  'tests/learn/cli.test.ts',
   'tests/learn/learned-overseer.test.ts',
-  'tests/learn/relational.test.ts',
+  'tests/browser/noise.test.ts',
+  'tests/learn/iterated.test.ts',
+  'tests/learn/webgpu-rounds.test.ts',
+  'tests/browser/stage.test.ts',
+  'tests/browser/isolation.test.ts',
+  'tests/browser/learned-overseer.test.ts',
+  'tests/learn/backend-probe.test.ts',
   'tests/learn/fused-webgpu.test.ts',
   'tests/browser/be-overseer.test.ts',
-  'tests/browser/first-page.test.ts',
-  'tests/browser/isolation.test.ts',
-  'tests/browser/noise.test.ts',
-  'tests/learn/backend-probe.test.ts',
-  'tests/cli/dataset.test.ts',
-  'tests/learn/session-learned.test.ts',
-  'tests/browser/learned-overseer.test.ts',
+  'tests/cli/stop-signals.test.ts',
   'tests/browser/backend-reason.test.ts',
+  'tests/learn/relational.test.ts',
+  'tests/cli/dataset.test.ts',
+  'tests/learn/contract-webgpu.test.ts',
+  'tests/learn/session.test.ts',
+  'tests/cli/overseer-noise.test.ts',
+  'tests/browser/first-page.test.ts',
+  'tests/learn/cli.test.ts',
+  'tests/worker/host.test.ts',
+  'tests/browser/backend-probe.test.ts',
+  'tests/browser/hosting.test.ts',
 ];
 
 export class HeavyFirst extends BaseSequencer {

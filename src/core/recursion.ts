@@ -137,9 +137,10 @@ export interface WaveResult {
 export interface WaveOptions {
   /**
    * Ask X, in a run's first wave, every subquestion the task says H may ask of it
-   * (`subquestionsAhead`), and answer H's later asks (any run's in that context) from those answers: one wave where H asks
-   * one subquestion after another (union find's up to five, wildcard's two). Same answers, same
-   * asks in the same order; more questions to X. For a GPU, where each wave is a read-back.
+   * (`subquestionsAhead`), and answer H's later asks (any run's in that context) from those
+   * answers: one wave where H asks one subquestion after another (union find's up to five,
+   * wildcard's two). Same answers, same asks in the same order; mostly more questions to X. For a
+   * GPU, where each wave is a read-back.
    */
   ahead?: boolean;
   /**
