@@ -8,8 +8,8 @@
  * Shapes: q [B, M, dk], kT [B, dk, N], v [B, N, dv], mask [B / H, N] (added to every head's and
  * every query's scores), sink [1] (optional: an extra entry with this logit and a zero value).
  */
-import * as tf from '@tensorflow/tfjs';
-import type { WebGpuBackendLike, WebGpuProgram as Program } from './webgpu-program';
+import type * as tf from '@tensorflow/tfjs';
+import { registerProgramKernel, type WebGpuProgram as Program } from './webgpu-program';
 
 export const ATTEND = 'AmplabAttend';
 export const ATTEND_PROBS = 'AmplabAttendProbs';
@@ -146,43 +146,21 @@ function scoresGradProgram(d: Dims): Program {
   );
 }
 
-type Inputs = Record<string, tf.TensorInfo>;
 type Attrs = { heads: number };
-
-let registered = false;
 
 /** Registers the three kernels with the webgpu backend (idempotent; they run only there). */
 export function registerAttentionKernels(): void {
-  if (registered) return;
-  registered = true;
-  const run = (backend: unknown, p: Program, inputs: tf.TensorInfo[]) =>
-    (backend as WebGpuBackendLike).runWebGPUProgram(p, inputs, 'float32');
-  tf.registerKernel({
-    kernelName: ATTEND,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { q, kT, v, mask, sink } = inputs as Inputs;
-      const d = dims(q!, kT!, v!.shape[2]!, (attrs as unknown as Attrs).heads, !!sink);
-      return run(backend, attendProgram(d), [q!, kT!, v!, mask!, ...(sink ? [sink] : [])]);
-    },
+  registerProgramKernel(ATTEND, ({ q, kT, v, mask, sink }, attrs) => {
+    const d = dims(q!, kT!, v!.shape[2]!, (attrs as unknown as Attrs).heads, !!sink);
+    return { program: attendProgram(d), inputs: [q!, kT!, v!, mask!, ...(sink ? [sink] : [])] };
   });
-  tf.registerKernel({
-    kernelName: ATTEND_PROBS,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { q, kT, mask, sink } = inputs as Inputs;
-      const d = dims(q!, kT!, 0, (attrs as unknown as Attrs).heads, !!sink);
-      return run(backend, probsProgram(d), [q!, kT!, mask!, ...(sink ? [sink] : [])]);
-    },
+  registerProgramKernel(ATTEND_PROBS, ({ q, kT, mask, sink }, attrs) => {
+    const d = dims(q!, kT!, 0, (attrs as unknown as Attrs).heads, !!sink);
+    return { program: probsProgram(d), inputs: [q!, kT!, mask!, ...(sink ? [sink] : [])] };
   });
-  tf.registerKernel({
-    kernelName: ATTEND_SCORES_GRAD,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const { p, dO, v } = inputs as Inputs;
-      const [bh, m, n] = p!.shape as [number, number, number];
-      const d: Dims = { rows: bh * m, m, n, dk: 0, dv: dO!.shape[2]!, heads: 1, sink: false };
-      return run(backend, scoresGradProgram(d), [p!, dO!, v!]);
-    },
+  registerProgramKernel(ATTEND_SCORES_GRAD, ({ p, dO, v }) => {
+    const [bh, m, n] = p!.shape as [number, number, number];
+    const d: Dims = { rows: bh * m, m, n, dk: 0, dv: dO!.shape[2]!, heads: 1, sink: false };
+    return { program: scoresGradProgram(d), inputs: [p!, dO!, v!] };
   });
 }

@@ -7,8 +7,7 @@
  * the relational model (a few source planes mixed over thousands of columns, sums over 2–8
  * entries), and on a GPU these outputs are a few thousand threads of short loops either way.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { WebGpuBackendLike, WebGpuProgram as Program } from './webgpu-program';
+import { registerProgramKernel, type WebGpuProgram as Program } from './webgpu-program';
 
 export const CONTRACT = 'AmplabContract';
 
@@ -66,31 +65,17 @@ function program(shape: number[], withB: boolean): Program {
   };
 }
 
-let registered = false;
-
 /** Registers the kernel with the webgpu backend (idempotent; it runs only there). */
 export function registerContractKernel(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({
-    kernelName: CONTRACT,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { a, b } = inputs as Record<string, tf.TensorInfo>;
-      const { shape, sa, sb, k, ka, kb } = attrs as unknown as ContractAttrs;
-      const uniforms = [
-        { type: 'int32', data: sa },
-        { type: 'int32', data: sb },
-        { type: 'int32', data: [k] },
-        { type: 'int32', data: [ka] },
-        { type: 'int32', data: [kb] },
-      ];
-      return (backend as WebGpuBackendLike).runWebGPUProgram(
-        program(shape, !!b),
-        b ? [a!, b] : [a!],
-        'float32',
-        uniforms,
-      );
-    },
+  registerProgramKernel(CONTRACT, ({ a, b }, attrs) => {
+    const { shape, sa, sb, k, ka, kb } = attrs as unknown as ContractAttrs;
+    const uniforms = [
+      { type: 'int32', data: sa },
+      { type: 'int32', data: sb },
+      { type: 'int32', data: [k] },
+      { type: 'int32', data: [ka] },
+      { type: 'int32', data: [kb] },
+    ];
+    return { program: program(shape, !!b), inputs: b ? [a!, b] : [a!], uniforms };
   });
 }

@@ -9,7 +9,7 @@
  * [C, L·F, R·d], bias [C, Q, 1, L·F + 1]; out [C, M, L·F + 1].
  */
 import * as tf from '@tensorflow/tfjs';
-import type { WebGpuBackendLike, WebGpuProgram as Program } from './webgpu-program';
+import { registerProgramKernel, type WebGpuProgram as Program } from './webgpu-program';
 
 export const HOP_WEIGHTS = 'AmplabHopWeights';
 
@@ -71,27 +71,14 @@ function program(
   };
 }
 
-let registered = false;
-
 /** Registers the kernel with the webgpu backend (idempotent; it runs only there). */
 export function registerHopWeightsKernel(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({
-    kernelName: HOP_WEIGHTS,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const { q, slots, registers, bias } = inputs as Record<string, tf.TensorInfo>;
-      const [c, m, sd] = q!.shape as [number, number, number];
-      const [, f, td] = slots!.shape as [number, number, number];
-      const lf = registers!.shape[1]!;
-      const heads = m / bias!.shape[1]!;
-      return (backend as WebGpuBackendLike).runWebGPUProgram(
-        program(c, m, f, lf, td, sd - td, heads),
-        [q!, slots!, registers!, bias!],
-        'float32',
-      );
-    },
+  registerProgramKernel(HOP_WEIGHTS, ({ q, slots, registers, bias }) => {
+    const [c, m, sd] = q!.shape as [number, number, number];
+    const [, f, td] = slots!.shape as [number, number, number];
+    const lf = registers!.shape[1]!;
+    const heads = m / bias!.shape[1]!;
+    return { program: program(c, m, f, lf, td, sd - td, heads), inputs: [q!, slots!, registers!, bias!] };
   });
 }
 
