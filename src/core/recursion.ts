@@ -262,10 +262,14 @@ export async function amplifyGrowing(
     // Per batch entry: whether it is the run's pending subquestion (else one asked ahead).
     const isPending: boolean[] = [];
     const inWave = new Map<unknown, Set<string>>();
-    const askAhead = (i: number, ctx: unknown, q: unknown): void => {
-      const key = task.questionKey(q);
+    const inWaveIn = (ctx: unknown): Set<string> => {
       let keys = inWave.get(ctx);
       if (!keys) inWave.set(ctx, (keys = new Set()));
+      return keys;
+    };
+    const askAhead = (i: number, ctx: unknown, q: unknown): void => {
+      const key = task.questionKey(q);
+      const keys = inWaveIn(ctx);
       if (task.isPrimitive(q) || keys.has(key) || knownIn(ctx).has(key)) return;
       keys.add(key);
       batch.push({ ctx, question: q });
@@ -278,9 +282,7 @@ export async function amplifyGrowing(
       owner.push(i);
       isPending.push(true);
       if (!ahead) continue;
-      let keys = inWave.get(ctx);
-      if (!keys) inWave.set(ctx, (keys = new Set()));
-      keys.add(task.questionKey(pending[i]));
+      inWaveIn(ctx).add(task.questionKey(pending[i]));
       if (askedAhead[i]) continue;
       askedAhead[i] = true;
       const mayAsk = task.subquestionsAhead!(ctx, all[i]!.question);
