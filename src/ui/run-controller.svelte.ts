@@ -202,9 +202,16 @@ export class RunController {
    * to its last finished round) comes back on it.
    */
   async restart(): Promise<void> {
-    await this.trainer.restart();
-    if (this.settings && this.life.phase === 'live' && this.trainer.ready)
-      await this.life.open(this.settings, { recordable: false, first: false });
+    const settings = this.settings;
+    if (!settings || this.life.phase !== 'live') return this.trainer.restart();
+    // Held: the fresh session never shows round 0 or trains from it before the kept run is back.
+    await this.trainer.restart({ hold: true });
+    if (this.trainer.status.phase === 'failed') return this.trainer.release(true);
+    try {
+      await this.life.open(settings, { recordable: false, first: false });
+    } finally {
+      this.trainer.release(this.life.source === 'restored');
+    }
   }
 
   /** Space: the recording's replay while it is on screen, else training. */

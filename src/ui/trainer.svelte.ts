@@ -77,6 +77,11 @@ export class Trainer {
   private lost: BackendName[] = [];
   private configuring: Promise<void> | undefined;
   private pauseMs = 400;
+  /**
+   * A restarted session held back from training until the kept run is back on it: it goes from
+   * 'starting' to 'restoring', never to 'paused' at round 0 in between.
+   */
+  private held = false;
 
   constructor(
     createWorker: () => WorkerLike,
@@ -162,6 +167,7 @@ export class Trainer {
       return this.configuring ?? Promise.resolve();
     this.asked = backend;
     this.config = config;
+    this.held = false;
     if (backendChanged && this.backend !== undefined) {
       this.lost = [];
       this.backendReason = undefined;
@@ -174,10 +180,8 @@ export class Trainer {
     const config = this.config;
     if (!config) return Promise.resolve();
     this.status = { phase: 'starting' };
-    this.history = [];
-    this.sentence = undefined;
-    this.round = 0;
-    this.stepInRound = 0;
+    // A held restart keeps the rounds on screen: the kept run brings them back (or `release` clears them).
+    if (!this.held) this.clearRounds();
     const backends = backendPreference(this.asked, this.lost);
     // "auto" measures the backends once per browser; the kept result lets the worker skip that.
     const cached = this.asked === 'auto' ? loadProbe() : undefined;
@@ -202,7 +206,7 @@ export class Trainer {
           this.fallbackNotice = `Asked for ${wanted}, which could not be used (${why}); using ${r.backend} instead.`;
         } else this.fallbackNotice = undefined;
         this.modelVersion++;
-        this.setStatus({ phase: 'paused' });
+        this.setStatus({ phase: this.held ? 'restoring' : 'paused' });
       })
       .catch((err: unknown) => {
         // No session could be built: nothing to train until a restart.
@@ -213,11 +217,33 @@ export class Trainer {
     return p;
   }
 
-  /** After a fatal error: a fresh worker, skipping any backend that was lost. */
-  restart(): Promise<void> {
+  private clearRounds(): void {
+    this.history = [];
+    this.sentence = undefined;
+    this.round = 0;
+    this.stepInRound = 0;
+  }
+
+  /**
+   * After a fatal error: a fresh worker, skipping any backend that was lost. With `hold`, the
+   * session is not offered for training until `release`: a kept run is restored on it first.
+   */
+  restart(opts: { hold?: boolean } = {}): Promise<void> {
     this.notice = undefined;
+    this.held = opts.hold ?? false;
     this.client.restart();
     return this.doConfigure();
+  }
+
+  /**
+   * Ends a held restart. `keepRounds`: a kept run came back (or the restart failed and the old
+   * rounds stay on screen); else the fresh session shows round 0.
+   */
+  release(keepRounds: boolean): void {
+    if (!this.held) return;
+    this.held = false;
+    if (!keepRounds) this.clearRounds();
+    if (this.status.phase === 'restoring') this.setStatus({ phase: 'paused' });
   }
 
   setSpeed(pauseMs: number): void {
@@ -316,7 +342,8 @@ export class Trainer {
    */
   async restore(snapshot: SessionSnapshot, config: TrainConfig): Promise<void> {
     await this.configuring;
-    if (!this.ready) throw new Error('the model is not ready yet; try again in a moment');
+    const heldBack = this.held && this.status.phase === 'restoring';
+    if (!this.ready && !heldBack) throw new Error('the model is not ready yet; try again in a moment');
     // The worker stops any training first, whether or not it takes the snapshot.
     this.status = { phase: 'restoring' };
     try {
@@ -326,7 +353,7 @@ export class Trainer {
       this.apply(r);
       this.modelVersion++;
     } finally {
-      if (this.status.phase === 'restoring') this.setStatus({ phase: 'paused' });
+      if (this.status.phase === 'restoring' && !this.held) this.setStatus({ phase: 'paused' });
     }
   }
 

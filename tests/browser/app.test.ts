@@ -77,6 +77,8 @@ describe('the app', () => {
     ).toBeGreaterThanOrEqual(3);
     await alert.getByRole('button', { name: 'Restart' }).click();
     await waitReady(page, 'webgl');
+    // The kept run is back before Step round is offered: never round 0 in between.
+    expect(await stat(page, 'round')).toBe('1');
     const notice = page.getByRole('alert').filter({ hasText: 'using webgl instead' });
     await expect.poll(() => notice.count()).toBe(1);
     expect(await notice.textContent()).toContain('webgpu');

@@ -133,7 +133,10 @@ class FakeWorker implements WorkerLike {
 
 class FakeStore implements RunStore {
   run: RunFile | undefined;
+  /** Reads answer a few tasks later, as IndexedDB's do. */
+  slow = false;
   async load(): Promise<RunFile | undefined> {
+    if (this.slow) for (let i = 0; i < 3; i++) await flush();
     return this.run;
   }
   async save(run: RunFile): Promise<void> {
@@ -145,13 +148,22 @@ class FakeStore implements RunStore {
 }
 
 /** A page over the controller: opens `settings` and builds the session, as App's effects do. */
-async function page(opts: { recording?: Recording; store?: FakeStore; settings?: RunSettings } = {}) {
+async function page(
+  opts: {
+    recording?: Recording;
+    store?: FakeStore;
+    settings?: RunSettings;
+    /** Sets up the n-th worker (0 the first) as it is created. */
+    onWorker?: (w: FakeWorker, n: number) => void;
+  } = {},
+) {
   const workers: FakeWorker[] = [];
   const store = opts.store ?? new FakeStore();
   const timers: (() => void)[] = [];
   const run = new RunController({
     createWorker: () => {
       const w = new FakeWorker();
+      opts.onWorker?.(w, workers.length);
       workers.push(w);
       return w;
     },
@@ -262,13 +274,52 @@ describe('the run controller: errors leave a safe state and lose nothing', () =>
     expect(run.state.phase).toBe('failed');
     expect(store.run?.snapshot.round).toBe(1);
 
-    await run.restart();
+    // Between the fresh worker's start and the kept run's return, the page never offers round 0
+    // for training (a click on Step there would train a session the restore then replaces), and
+    // the rounds stay on screen. Watched on every task until the restart ends.
+    store.slow = true;
+    const seen: string[] = [];
+    let restarted = false;
+    const restarting = run.restart().then(() => (restarted = true));
+    while (!restarted) {
+      const s = run.state;
+      seen.push(`${s.phase}:${'round' in s ? s.round : '-'}:${run.rounds.length}`);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await restarting;
+    expect(seen.filter((s) => s.startsWith('paused') || s.startsWith('training'))).toEqual([]);
+    expect(seen.every((s) => s.endsWith(':1'))).toBe(true);
     expect(workers).toHaveLength(2);
     expect(run.state).toEqual({ phase: 'paused', round: 1 });
     expect(worker().received).toEqual(['configure', 'restore']);
     expect(run.rounds.map((r) => r.round)).toEqual([1]);
     await run.step();
     expect(run.state).toEqual({ phase: 'paused', round: 2 });
+  });
+
+  test('a Restart that fails keeps the rounds on screen; one whose restore is refused says why and starts at round 0', async () => {
+    const { run, worker, store, answered } = await page({
+      onWorker: (w, n) => {
+        if (n === 1) w.refuseConfigure = 'no backend could start';
+        if (n === 2) w.refuseRestore = 'the weights do not fit';
+      },
+    });
+    await run.step();
+    await answered();
+    worker().crash('out of memory');
+    await run.restart();
+    expect(run.state).toEqual({ phase: 'failed', error: 'no backend could start' });
+    expect(run.rounds.map((r) => r.round)).toEqual([1]);
+    await run.restart();
+    expect(run.state).toEqual({ phase: 'paused', round: 0 });
+    expect(run.rounds).toEqual([]);
+    expect(run.life.note).toBe(
+      'The run kept in this browser could not be restored (the weights do not fit).',
+    );
+    // Still kept: nothing the person did is thrown away by a failed restore.
+    expect(store.run?.snapshot.round).toBe(1);
+    await run.step();
+    expect(run.state).toEqual({ phase: 'paused', round: 1 });
   });
 
   test('a session that cannot be built fails with its reason; Restart tries again', async () => {
