@@ -39,6 +39,8 @@ describe("the learned overseer H'", () => {
     // agreement (issue 16: the round's learnedOverseerAgreement was dropped on the way).
     const agreement = await panel.locator('[data-stat="learned-agreement"]').textContent();
     const callsText = await panel.locator('[data-stat="calls-to-h"]').textContent();
+    // Round 2 is kept once its tree answers are in; a reload before that brings back round 1.
+    await page.locator('[data-saved-round="2"]').waitFor({ timeout: 30_000 });
     await page.reload();
     await expect
       .poll(() => panel.locator('[data-stat="calls-to-h"]').textContent(), { timeout: 20_000 })

@@ -155,12 +155,14 @@ describe('the training host, driven through the real protocol in Node', () => {
     const paced = await playFor(1500, 3);
     for (let i = 1; i < paced.length; i++) {
       // A round and the wait after it take the pause: the wait is what the round left of it
-      // (less the progress messages and yields, a few ms each).
+      // (less the progress messages and yields, a few ms each). On a loaded machine a round can
+      // outlast the pause; then the next follows at once.
       const prev = paced[i - 1]!.work;
       const cur = paced[i]!.work;
-      const spanned = prev.chunks + prev.boundarySnapshot + cur.betweenRounds;
-      expect(cur.betweenRounds).toBeGreaterThan(0);
-      expect(spanned).toBeLessThanOrEqual(1505);
+      const worked = prev.chunks + prev.boundarySnapshot;
+      const spanned = worked + cur.betweenRounds;
+      if (worked < 1400) expect(cur.betweenRounds).toBeGreaterThan(0);
+      expect(spanned).toBeLessThanOrEqual(Math.max(1505, worked + 5));
       expect(spanned).toBeGreaterThan(1200);
       expect(cur.betweenRounds + cur.chunks).toBeLessThanOrEqual(cur.wall + 1);
     }
