@@ -67,9 +67,10 @@ export interface SnapshotConfig extends RunSettings {
    */
   evaluation?: 'every-round' | 'auto';
   /**
-   * Warm-up and decay of amplification's learning rate (learningRate is then its peak). Default:
-   * largeStepSchedule's for steps larger than the task's own when learningRate is left unset,
-   * else none (constant).
+   * Warm-up and decay of amplification's learning rate (learningRate is then its peak). Default,
+   * when learningRate is left unset: largeStepSchedule's for steps larger than the task's own,
+   * the task's own schedule (wildcard's) for steps of its own size, else none
+   * (constant).
    */
   learningRateSchedule?: LearningRateSchedule | null;
 }

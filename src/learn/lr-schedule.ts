@@ -46,6 +46,25 @@ export function largeStepSchedule(
   };
 }
 
+/**
+ * The task's own schedule (`own`, from TASK_DEFAULTS) for steps of the task's own size at rate
+ * `rate`; null for other step sizes (it was measured at that size) or where the task has none.
+ */
+export function ownStepSchedule(
+  own: { peakFactor: number; warmupSteps: number; decaySteps: number } | undefined,
+  batchSize: number,
+  ownBatch: number,
+  rate: number,
+): LearningRateSchedule | null {
+  if (!own || batchSize !== ownBatch) return null;
+  return {
+    peak: rate * own.peakFactor,
+    warmupSteps: own.warmupSteps,
+    decaySteps: own.decaySteps,
+    constantRate: rate,
+  };
+}
+
 /** Update k's rate (0-based) as a multiple of the peak. */
 export function scheduleFactor(s: LearningRateSchedule, update: number): number {
   const k = Math.max(0, update);

@@ -9,7 +9,7 @@ import { OVERSEER_KINDS, SETTING_KEYS, SETTINGS, settingProblem } from '../core/
 import { resolveParams, type AnyTask, type Params } from '../core/task';
 import { MODEL_CONFIGS, PAPER_BATCH_SIZE, stepDefaults, TASK_DEFAULTS } from './defaults';
 import type { ModelConfig } from './model';
-import { largeStepSchedule, learningRateScheduleProblem } from './lr-schedule';
+import { largeStepSchedule, learningRateScheduleProblem, ownStepSchedule } from './lr-schedule';
 
 /**
  * A session's configuration: a run's settings and the session's own knobs, as a saved run carries
@@ -46,7 +46,8 @@ export function resolveSessionConfig(
     config.learningRateSchedule !== undefined
       ? config.learningRateSchedule
       : config.learningRate === undefined
-        ? largeStepSchedule(d.learningRate, steps.batchSize, baseBatch, steps.learningRate)
+        ? (largeStepSchedule(d.learningRate, steps.batchSize, baseBatch, steps.learningRate) ??
+          ownStepSchedule(d.schedule, steps.batchSize, d.batchSize, steps.learningRate))
         : null;
   const resolved: ResolvedConfig = {
     task: config.task,

@@ -1,15 +1,21 @@
 /**
  * Larger steps (512 questions against the task's 128) warm up to a higher peak rate and decay
- * from it; the task's own steps, and any rate the caller sets, keep a constant rate.
+ * from it; the task's own steps keep a constant rate, or the task's own schedule (wildcard's), and
+ * any rate the caller sets is kept constant.
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng';
 import { resolveParams } from '../../src/core/task';
 import { TASKS } from '../../src/core/tasks';
 import { overseerView, sampleItems, amplifiedAnswers } from '../../src/learn/amplify';
-import { MODEL_CONFIGS } from '../../src/learn/defaults';
+import { MODEL_CONFIGS, TASK_DEFAULTS } from '../../src/learn/defaults';
 import { Learner, disposeWeights } from '../../src/learn/learner';
-import { largeStepSchedule, learningRateScheduleProblem, scheduleFactor } from '../../src/learn/lr-schedule';
+import {
+  largeStepSchedule,
+  learningRateScheduleProblem,
+  ownStepSchedule,
+  scheduleFactor,
+} from '../../src/learn/lr-schedule';
 import { TrainingSession } from '../../src/learn/session';
 import { parseExperimentArgs } from '../../src/cli/experiment-flags';
 import { firstLineThrown } from '../cli/spawn-cli';
@@ -136,6 +142,39 @@ describe('the large-step learning-rate schedule', () => {
       TrainingSession.create({ ...base, learningRateSchedule: { ...schedule, decaySteps: -1 } }),
     ).rejects.toThrow('learningRateSchedule.decaySteps must be a positive number, got -1');
   }, 120_000);
+
+  it("wildcard's own steps take its decaying schedule; other step sizes, a set rate and other tasks do not", async () => {
+    const own = ownStepSchedule(TASK_DEFAULTS.wildcard.schedule, 128, 128, 2e-3)!;
+    expect(own).toEqual({ peak: 4e-3, warmupSteps: 32, decaySteps: 300, constantRate: 2e-3 });
+    expect(ownStepSchedule(TASK_DEFAULTS.wildcard.schedule, 64, 128, 2e-3)).toBeNull();
+    expect(ownStepSchedule(undefined, 128, 128, 2e-3)).toBeNull();
+    // Twice the constant rate at its peak, below it from update 900 on.
+    expect(scheduleFactor(own, 100) * own.peak).toBeGreaterThan(1.5 * own.constantRate);
+    expect(scheduleFactor(own, 899) * own.peak).toBeGreaterThan(own.constantRate);
+    expect(scheduleFactor(own, 901) * own.peak).toBeLessThan(own.constantRate);
+    await useWasm();
+    const base = {
+      task: 'wildcard',
+      preset: 'workshop',
+      seed: 1,
+      supervised: false,
+      heldOutQuestions: 20,
+    } as const;
+    const resolved = async (extra: object) => {
+      const s = await TrainingSession.create({ ...base, ...extra });
+      const { learningRate, learningRateSchedule } = s.config;
+      s.dispose();
+      return { learningRate, learningRateSchedule };
+    };
+    expect(await resolved({})).toEqual({ learningRate: 4e-3, learningRateSchedule: own });
+    expect(await resolved({ learningRate: 1e-3 })).toEqual({
+      learningRate: 1e-3,
+      learningRateSchedule: null,
+    });
+    expect((await resolved({ batchSize: 64 })).learningRateSchedule).toBeNull();
+    // The paper preset's 16-question steps on a CPU are not the steps it was measured at.
+    expect((await resolved({ preset: 'paper' })).learningRateSchedule).toBeNull();
+  }, 60_000);
 
   it('`experiment --lr-schedule` takes one from the command line, checked', () => {
     const schedule = { peak: 6e-3, warmupSteps: 32, decaySteps: 200, constantRate: 4e-3, updatesPerStep: 3 };
