@@ -28,13 +28,13 @@ describe('a noisy overseer', () => {
     await stepRound(page, 1);
     await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(1);
     const cells = await rows(page).first().locator('th, td').allTextContents();
-    // public/runs/wildcard.json, round 1: X 25.6%, Amp(X) 50.2%.
+    // public/runs/wildcard.json, round 1: X 26.2%, Amp(X) 46.4%.
     expect(cells[0]).toBe('1');
     expect(cells[2]).toBe('26%');
-    expect(cells[4]).toBe('50%');
+    expect(cells[4]).toBe('46%');
     expect(cells[1]).toMatch(/^\d+%$/);
     expect(await sentence(page).textContent()).toMatch(
-      /^With 5% of H's answers wrong, X reached \d+% by round 1 against 26% with a clean H in the recorded run \(Amp\(X\) \d+% against 50%\)/,
+      /^With 5% of H's answers wrong, X reached \d+% by round 1 against 26% with a clean H in the recorded run \(Amp\(X\) \d+% against 46%\)/,
     );
     await screenshot(page, 'noise-vs-recording');
     expect(errors).toEqual([]);
