@@ -42,10 +42,10 @@ export interface OwnStepSchedule {
 /**
  * Twice the rate at first, decaying as 1/√(1 + k/300) after a 32-update warm-up: below the
  * constant rate from update 900 (a wildcard run to 95% is ~1,500 updates).
- * The attention model at a constant 2e-3 swung between rounds (wildcard seed 2: X 72–89% from
- * 150k to 220k examples) and reached 95% late or not at all. With this schedule (seed; `npm run
- * experiment -- --no-supervised --until 0.95 --lr-schedule ...`): wildcard 173k / 141k / 192k
- * examples (seeds 1–3) where the constant rate took 237k / not by 270k / not by 270k. Not for
+ * The attention model at a constant 2e-3 swung between rounds (wildcard seed 2: X 70–89% from
+ * 150k to 220k examples) and reached 95% late or not at all. With this schedule (`npm run
+ * experiment -- --no-supervised --until 0.95 --lr-schedule ...`, examples to 95%): wildcard 173k /
+ * 141k / 192k (seeds 1–3) where the constant rate took 237k / not by 270k / not by 270k. Not for
  * shortest path (198k and 211k on seeds 1–2 against 218k and 186k) or union find (218k against
  * 237k, seed 1): no clear gain there.
  */
