@@ -165,6 +165,13 @@ export async function amplifyInWaves(
   return amplifyGrowing(task, items, answerBatch, () => [], options);
 }
 
+/** The map's entry for `key`, made by `make` (and kept) when there is none. */
+function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
+
 /**
  * amplifyInWaves where the batch may grow: before each wave goes to the model, `more(asked, from)`
  * may add items (say, subquestions H just asked), whose own decompositions then start in that
@@ -193,11 +200,7 @@ export async function amplifyGrowing(
   const askedAhead: boolean[] = [];
   // X's answers per context, by question key (options.ahead): H's later asks, any run's, read them.
   const known = new Map<unknown, Map<string, Answer>>();
-  const knownIn = (ctx: unknown): Map<string, Answer> => {
-    let m = known.get(ctx);
-    if (!m) known.set(ctx, (m = new Map()));
-    return m;
-  };
+  const knownIn = (ctx: unknown): Map<string, Answer> => entryOf(known, ctx, () => new Map());
   // Subquestions asked since `more` was last called: [wave it would go in, run, question].
   let asked: [number, number, unknown][] = [];
   const ahead = options.ahead === true && typeof task.subquestionsAhead === 'function';
@@ -262,11 +265,7 @@ export async function amplifyGrowing(
     // Per batch entry: whether it is the run's pending subquestion (else one asked ahead).
     const isPending: boolean[] = [];
     const inWave = new Map<unknown, Set<string>>();
-    const inWaveIn = (ctx: unknown): Set<string> => {
-      let keys = inWave.get(ctx);
-      if (!keys) inWave.set(ctx, (keys = new Set()));
-      return keys;
-    };
+    const inWaveIn = (ctx: unknown): Set<string> => entryOf(inWave, ctx, () => new Set());
     const askAhead = (i: number, ctx: unknown, q: unknown): void => {
       const key = task.questionKey(q);
       const keys = inWaveIn(ctx);

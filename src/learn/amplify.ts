@@ -209,11 +209,7 @@ export async function amplificationTargets(
         view,
         subs.map((a) => a.item),
         (batch) => answerer.answerBatch(batch),
-        {
-          ahead: options.subquestionsAhead,
-          // Alongside, the generated questions' subquestions start decompositions of their own.
-          prefetch: alongside ? (it, run) => run < all.length && candidate(it) : undefined,
-        },
+        { ahead: options.subquestionsAhead },
       );
       subAnswers = amp2.answers;
       modelQueries += amp2.modelQueries;

@@ -1,6 +1,7 @@
 import { MODEL_SIZES, type ModelSize } from '../core/settings';
 import type { TaskId } from '../core/task';
 import type { ModelConfig } from './model';
+import type { OwnStepSchedule } from './lr-schedule';
 
 export { MODEL_SIZES, type ModelSize };
 
@@ -31,12 +32,6 @@ export interface TrainingDefaults {
    * `learningRate` at its peak); none: a constant rate.
    */
   schedule?: OwnStepSchedule;
-}
-
-export interface OwnStepSchedule {
-  peakFactor: number;
-  warmupSteps: number;
-  decaySteps: number;
 }
 
 /**

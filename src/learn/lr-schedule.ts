@@ -46,12 +46,19 @@ export function largeStepSchedule(
   };
 }
 
+/** A task's own schedule (TASK_DEFAULTS): its peak as a multiple of the task's constant rate. */
+export interface OwnStepSchedule {
+  peakFactor: number;
+  warmupSteps: number;
+  decaySteps: number;
+}
+
 /**
  * The task's own schedule (`own`, from TASK_DEFAULTS) for steps of the task's own size at rate
  * `rate`; null for other step sizes (it was measured at that size) or where the task has none.
  */
 export function ownStepSchedule(
-  own: { peakFactor: number; warmupSteps: number; decaySteps: number } | undefined,
+  own: OwnStepSchedule | undefined,
   batchSize: number,
   ownBatch: number,
   rate: number,
